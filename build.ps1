@@ -22,7 +22,7 @@ function Install-InteropPackages {
     $interop = Join-Path $PSScriptRoot 'tests/interop'
     $marker = Join-Path $interop 'node_modules/.package-lock.json'
     $lock = Join-Path $interop 'package-lock.json'
-    if (-not (Test-Path $marker) -or (Get-Item $lock).LastWriteTimeUtc -gt (Get-Item $marker).LastWriteTimeUtc) {
+    if (-not (Test-Path $marker) -or [IO.File]::GetLastWriteTimeUtc($lock) -gt [IO.File]::GetLastWriteTimeUtc($marker)) {
         Write-Host 'Installing Node interop packages (npm ci)...'
         Push-Location $interop
         try { Invoke-Checked 'npm' @('ci', '--no-audit', '--no-fund') } finally { Pop-Location }
