@@ -1,0 +1,87 @@
+using WaCluster.Signal.Keys;
+using WaCluster.Signal.Sessions;
+
+namespace WaCluster.Signal.Stores;
+
+/// <summary>
+/// An overlay over a backing store: reads see this transaction's own writes, writes are only buffered. Run one
+/// operation (or several) against it, take <see cref="ToChange"/>, persist that, then apply it to the backing store.
+/// After a failed operation simply drop the transaction: the backing store was never written.
+/// </summary>
+public sealed class SignalStoreTransaction(ISignalProtocolStore backing) : ISignalProtocolStore
+{
+    private readonly Dictionary<ProtocolAddress, SessionRecord?> _sessions = [];
+    private readonly Dictionary<uint, PreKeyRecord?> _preKeys = [];
+    private readonly Dictionary<uint, SignedPreKeyRecord> _signedPreKeys = [];
+    private readonly Dictionary<ProtocolAddress, IdentityKey> _identities = [];
+
+    public ISignalProtocolStore Backing => backing;
+
+    /// <summary>Everything written so far, as one change; the transaction can keep going afterwards.</summary>
+    public SignalStateChange ToChange() => new(
+        new Dictionary<ProtocolAddress, SessionRecord?>(_sessions),
+        new Dictionary<uint, PreKeyRecord?>(_preKeys),
+        new Dictionary<uint, SignedPreKeyRecord>(_signedPreKeys),
+        new Dictionary<ProtocolAddress, IdentityKey>(_identities));
+
+    public Task<IdentityKeyPair> GetIdentityKeyPairAsync() => backing.GetIdentityKeyPairAsync();
+
+    public Task<uint> GetLocalRegistrationIdAsync() => backing.GetLocalRegistrationIdAsync();
+
+    public Task<bool> IsTrustedIdentityAsync(ProtocolAddress address, IdentityKey identityKey, TrustDirection direction) =>
+        // A key this transaction already accepted stays accepted for its later steps.
+        _identities.TryGetValue(address, out var pending) && pending.Equals(identityKey)
+            ? Task.FromResult(true)
+            : backing.IsTrustedIdentityAsync(address, identityKey, direction);
+
+    public Task<IdentityKey?> GetIdentityAsync(ProtocolAddress address) =>
+        _identities.TryGetValue(address, out var pending) ? Task.FromResult<IdentityKey?>(pending) : backing.GetIdentityAsync(address);
+
+    public async Task<bool> SaveIdentityAsync(ProtocolAddress address, IdentityKey identityKey)
+    {
+        var known = await GetIdentityAsync(address);
+        _identities[address] = identityKey;
+        return known is not null && !known.Equals(identityKey);
+    }
+
+    public Task<PreKeyRecord?> LoadPreKeyAsync(uint preKeyId) =>
+        _preKeys.TryGetValue(preKeyId, out var pending) ? Task.FromResult(pending) : backing.LoadPreKeyAsync(preKeyId);
+
+    public Task StorePreKeyAsync(PreKeyRecord record)
+    {
+        _preKeys[record.Id] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task RemovePreKeyAsync(uint preKeyId)
+    {
+        _preKeys[preKeyId] = null;
+        return Task.CompletedTask;
+    }
+
+    public Task<SignedPreKeyRecord?> LoadSignedPreKeyAsync(uint signedPreKeyId) =>
+        _signedPreKeys.TryGetValue(signedPreKeyId, out var pending)
+            ? Task.FromResult<SignedPreKeyRecord?>(pending)
+            : backing.LoadSignedPreKeyAsync(signedPreKeyId);
+
+    public Task StoreSignedPreKeyAsync(SignedPreKeyRecord record)
+    {
+        _signedPreKeys[record.Id] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task<SessionRecord?> LoadSessionAsync(ProtocolAddress address) =>
+        _sessions.TryGetValue(address, out var pending) ? Task.FromResult(pending) : backing.LoadSessionAsync(address);
+
+    public Task StoreSessionAsync(ProtocolAddress address, SessionRecord record)
+    {
+        _sessions[address] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteSessionAsync(ProtocolAddress address)
+    {
+        _sessions[address] = null;
+        return Task.CompletedTask;
+    }
+}
