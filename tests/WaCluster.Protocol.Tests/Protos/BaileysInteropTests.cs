@@ -15,7 +15,8 @@ public sealed class BaileysInteropTests : IAsyncLifetime
 {
     private const int Samples = 24;
     private const int Depth = 4;
-    private static readonly string[] KnownTypes = OurSchema.AllMessages.Select(m => m.FullName).ToArray();
+    private static readonly string[] KnownTypes =
+        OurSchema.AllMessages.Select(m => m.FullName).Concat(OurSchema.AllEnums.Select(e => e.FullName)).ToArray();
     private NodeHarness _node = null!;
 
     public static TheoryData<string> TopLevelTypes => new(OurSchema.TopLevelMessages.Select(m => m.FullName));

@@ -6,8 +6,8 @@ namespace WaCluster.Protocol.Tests.Protos;
 
 /// <summary>
 /// Our descriptors against WAProto's, type by type: same field names, numbers, types, presence and oneofs, same enum
-/// values. A WAProto field we lack is allowed only when it holds a sub-message type we deliberately do not define
-/// (and its number stays unused here).
+/// values. A WAProto field we lack is allowed only when it holds a sub-message type we deliberately do not define, or
+/// an enum proto3 cannot declare (no zero value); its number must stay unused here.
 /// </summary>
 [Trait("Proof", "wire-proto")]
 public sealed class SchemaMatchesBaileysTests : IAsyncLifetime
@@ -65,8 +65,8 @@ public sealed class SchemaMatchesBaileysTests : IAsyncLifetime
                     continue;
                 }
                 var type = (string)their["type"]!;
-                var trimmedSubMessage = (string?)their["typeKind"] == "message" && !ours.Contains(type);
-                if (!trimmedSubMessage || message.FindFieldByNumber((int)their["number"]!) is not null)
+                var trimmable = (string?)their["typeKind"] == "message" || (bool)their["enumWithoutZero"]!;
+                if (!trimmable || ours.Contains(type) || message.FindFieldByNumber((int)their["number"]!) is not null)
                 {
                     problems.Add($"{message.FullName}.{name} ({type} = {their["number"]}): missing here");
                 }

@@ -36,6 +36,8 @@ const describe = fullName => {
       number: field.id,
       type: field.resolvedType ? nameOf(field.resolvedType) : field.type,
       typeKind: field.resolvedType instanceof protobuf.Type ? 'message' : field.resolvedType ? 'enum' : 'scalar',
+      // proto3 requires a zero first value; WAProto has a few enums without one, which only proto2 could declare.
+      enumWithoutZero: field.resolvedType instanceof protobuf.Enum && !Object.values(field.resolvedType.values).includes(0),
       keyType: field.map ? field.keyType : null,
       repeated: field.repeated || !!field.map,
       proto3Optional: !!field.options?.proto3_optional,
@@ -77,8 +79,8 @@ const randomDigits = (r, length, signed) => {
   return (signed && r() < 0.5 ? '-' : '') + digits
 }
 
-// A richly populated plain object for `type`, touching only fields whose message types are in `known` (our schema
-// trims a few deep sub-messages). One member per real oneof; nesting stops at `depth`.
+// A richly populated plain object for `type`, touching only fields whose message or enum types are in `known` (our
+// schema trims a few deep sub-messages). One member per real oneof; nesting stops at `depth`.
 const populate = (type, known, r, depth, only) => {
   const object = {}
   const chosenOneofs = new Map()
@@ -99,7 +101,7 @@ const populate = (type, known, r, depth, only) => {
   }
   return object
 }
-const usable = (field, known) => !(field.resolvedType instanceof protobuf.Type) || known.has(nameOf(field.resolvedType))
+const usable = (field, known) => !field.resolvedType || known.has(nameOf(field.resolvedType))
 const valueOf = (field, known, r, depth) => {
   if (field.resolvedType instanceof protobuf.Type) return populate(field.resolvedType, known, r, depth - 1)
   if (field.resolvedType instanceof protobuf.Enum) return pick(r, Object.values(field.resolvedType.values))
