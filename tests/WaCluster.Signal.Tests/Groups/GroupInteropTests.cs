@@ -214,6 +214,56 @@ public sealed class GroupInteropTests : IAsyncLifetime
         Assert.Equal(ours.Serialize(), SenderKeyDistributionMessage.Parse(ours.Serialize()).Serialize());
     }
 
+    [Fact]
+    public async Task Late_joiners_start_at_the_distributed_iteration_both_ways()
+    {
+        // Baileys has sent before we join: its distribution starts past those messages, which stay unreadable to us.
+        await Create("frank", Theirs);
+        var before = await BaileysEncrypt("frank", Theirs, Plaintexts(5, seed: 50));
+        var theirs = SenderKeyDistributionMessage.Parse(await Create("frank", Theirs));
+        Assert.True(theirs.Iteration > SenderKeyMessage.Parse(before[^1]).Iteration);
+        var store = new SerializingSenderKeyStore();
+        var name = new SenderKeyName(Group, Theirs);
+        await new GroupSessionBuilder(store).ProcessAsync(name, theirs);
+        var cipher = new GroupCipher(store, name);
+        var after = Plaintexts(5, seed: 51);
+        var afterMessages = await BaileysEncrypt("frank", Theirs, after);
+        for (var i = after.Length - 1; i >= 0; i--)
+        {
+            Assert.Equal(after[i], await cipher.DecryptAsync(afterMessages[i]));
+        }
+        await AssertRejectedWithoutWrite<DuplicateMessageException>(store, name, () => cipher.DecryptAsync(before[0]));
+
+        // The same the other way: Baileys joins after our first messages.
+        var ourStore = new SerializingSenderKeyStore();
+        var ourName = new SenderKeyName(Group, Ours);
+        var builder = new GroupSessionBuilder(ourStore);
+        await builder.CreateAsync(ourName);
+        var ourCipher = new GroupCipher(ourStore, ourName);
+        var early = new List<byte[]>();
+        foreach (var plaintext in Plaintexts(5, seed: 52))
+        {
+            early.Add(await ourCipher.EncryptAsync(plaintext));
+        }
+        var ours = await builder.CreateAsync(ourName);
+        Assert.Equal(5u, ours.Iteration);
+        await _node.CallAsync<ProcessedDto>("groups.process",
+            new { party = "frank", group = Group, sender = Sender(Ours), distribution = B64(ours.Serialize()) });
+        var later = Plaintexts(5, seed: 53);
+        var laterMessages = new List<byte[]>();
+        foreach (var plaintext in later)
+        {
+            laterMessages.Add(await ourCipher.EncryptAsync(plaintext));
+        }
+        var results = await BaileysDecrypt("frank", Ours, [.. laterMessages, early[0]]);
+        for (var i = 0; i < later.Length; i++)
+        {
+            Assert.True(results[i].Ok, results[i].Error);
+            Assert.Equal(B64(later[i]), results[i].Plaintext);
+        }
+        Assert.False(results[^1].Ok, "Baileys read a message sent before it got our key");
+    }
+
     private static async Task AssertRejectedWithoutWrite<TException>(SerializingSenderKeyStore store, SenderKeyName name, Func<Task> decrypt)
         where TException : SignalException
     {
