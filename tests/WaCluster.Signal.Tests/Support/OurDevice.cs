@@ -21,7 +21,7 @@ internal sealed class OurDevice
         PreKeys = preKeys;
     }
 
-    public InMemorySignalProtocolStore Store { get; }
+    public InMemorySignalProtocolStore Store { get; private set; }
 
     public IdentityKeyPair Identity { get; }
 
@@ -65,11 +65,40 @@ internal sealed class OurDevice
     public async Task<T> InTransactionAsync<T>(Func<SignalStoreTransaction, Task<T>> operation)
     {
         var transaction = new SignalStoreTransaction(Store);
-        var result = await operation(transaction);
+        T result;
+        try
+        {
+            result = await operation(transaction);
+        }
+        catch (SignalException)
+        {
+            Assert.True(transaction.ToChange().IsEmpty, "a failed operation wrote to its transaction");
+            throw;
+        }
         var change = SignalStateChange.Parse(transaction.ToChange().ToByteArray());
         await change.ApplyAsync(Store);
         LastChange = change;
         return result;
+    }
+
+    /// <summary>Replaces the store by one rebuilt from every record's serialized form, as after a restart.</summary>
+    public async Task ReloadFromBytesAsync()
+    {
+        var reloaded = new InMemorySignalProtocolStore(Identity, RegistrationId);
+        foreach (var (address, record) in Store.Sessions)
+        {
+            await reloaded.StoreSessionAsync(address, SessionRecord.Parse(record.ToByteArray()));
+        }
+        foreach (var preKey in Store.PreKeys.Values)
+        {
+            await reloaded.StorePreKeyAsync(PreKeyRecord.Parse(preKey.ToByteArray()));
+        }
+        await reloaded.StoreSignedPreKeyAsync(SignedPreKeyRecord.Parse(SignedPreKey.ToByteArray()));
+        foreach (var (address, key) in Store.Identities)
+        {
+            await reloaded.SaveIdentityAsync(address, IdentityKey.FromBytes(key.Serialize()));
+        }
+        Store = reloaded;
     }
 
     public Task InTransactionAsync(Func<SignalStoreTransaction, Task> operation) =>
