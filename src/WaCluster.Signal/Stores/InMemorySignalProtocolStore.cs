@@ -1,3 +1,4 @@
+using WaCluster.Signal.Groups;
 using WaCluster.Signal.Keys;
 using WaCluster.Signal.Sessions;
 
@@ -11,12 +12,15 @@ public class InMemorySignalProtocolStore(IdentityKeyPair identity, uint registra
     private readonly Dictionary<uint, PreKeyRecord> _preKeys = [];
     private readonly Dictionary<uint, SignedPreKeyRecord> _signedPreKeys = [];
     private readonly Dictionary<ProtocolAddress, SessionRecord> _sessions = [];
+    private readonly Dictionary<SenderKeyName, SenderKeyRecord> _senderKeys = [];
 
     public IReadOnlyDictionary<ProtocolAddress, SessionRecord> Sessions => _sessions;
 
     public IReadOnlyDictionary<uint, PreKeyRecord> PreKeys => _preKeys;
 
     public IReadOnlyDictionary<ProtocolAddress, IdentityKey> Identities => _identities;
+
+    public IReadOnlyDictionary<SenderKeyName, SenderKeyRecord> SenderKeys => _senderKeys;
 
     public Task<IdentityKeyPair> GetIdentityKeyPairAsync() => Task.FromResult(identity);
 
@@ -71,6 +75,15 @@ public class InMemorySignalProtocolStore(IdentityKeyPair identity, uint registra
     public Task DeleteSessionAsync(ProtocolAddress address)
     {
         _sessions.Remove(address);
+        return Task.CompletedTask;
+    }
+
+    /// <remarks>Hands out the held instance, as <see cref="InMemorySenderKeyStore"/> does; transactions copy it.</remarks>
+    public Task<SenderKeyRecord?> LoadSenderKeyAsync(SenderKeyName name) => Task.FromResult(_senderKeys.GetValueOrDefault(name));
+
+    public Task StoreSenderKeyAsync(SenderKeyName name, SenderKeyRecord record)
+    {
+        _senderKeys[name] = record;
         return Task.CompletedTask;
     }
 }

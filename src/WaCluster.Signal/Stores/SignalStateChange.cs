@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using WaCluster.Signal.Groups;
 using WaCluster.Signal.Keys;
 using WaCluster.Signal.Proto;
 using WaCluster.Signal.Sessions;
@@ -18,12 +19,14 @@ public sealed class SignalStateChange
         IReadOnlyDictionary<ProtocolAddress, SessionRecord?> sessions,
         IReadOnlyDictionary<uint, PreKeyRecord?> preKeys,
         IReadOnlyDictionary<uint, SignedPreKeyRecord> signedPreKeys,
-        IReadOnlyDictionary<ProtocolAddress, IdentityKey> identities)
+        IReadOnlyDictionary<ProtocolAddress, IdentityKey> identities,
+        IReadOnlyDictionary<SenderKeyName, SenderKeyRecord> senderKeys)
     {
         Sessions = sessions;
         PreKeys = preKeys;
         SignedPreKeys = signedPreKeys;
         Identities = identities;
+        SenderKeys = senderKeys;
     }
 
     public IReadOnlyDictionary<ProtocolAddress, SessionRecord?> Sessions { get; }
@@ -34,7 +37,10 @@ public sealed class SignalStateChange
 
     public IReadOnlyDictionary<ProtocolAddress, IdentityKey> Identities { get; }
 
-    public bool IsEmpty => Sessions.Count == 0 && PreKeys.Count == 0 && SignedPreKeys.Count == 0 && Identities.Count == 0;
+    public IReadOnlyDictionary<SenderKeyName, SenderKeyRecord> SenderKeys { get; }
+
+    public bool IsEmpty => Sessions.Count == 0 && PreKeys.Count == 0 && SignedPreKeys.Count == 0 && Identities.Count == 0
+        && SenderKeys.Count == 0;
 
     /// <summary>Writes the change into <paramref name="target"/> (normally the transaction's backing store).</summary>
     public async Task ApplyAsync(ISignalProtocolStore target)
@@ -54,6 +60,11 @@ public sealed class SignalStateChange
         foreach (var (address, record) in Sessions)
         {
             await (record is null ? target.DeleteSessionAsync(address) : target.StoreSessionAsync(address, record));
+        }
+        foreach (var (name, record) in SenderKeys)
+        {
+            // Sender key records are mutable: the target gets its own copy so this change stays as it was.
+            await target.StoreSenderKeyAsync(name, record.Clone());
         }
     }
 
@@ -84,6 +95,15 @@ public sealed class SignalStateChange
                 IdentityKey = UnsafeByteOperations.UnsafeWrap(key.Bytes),
             });
         }
+        foreach (var (name, record) in SenderKeys)
+        {
+            structure.SenderKeys.Add(new SenderKeyChangeStructure
+            {
+                GroupId = name.GroupId,
+                Sender = name.Sender.ToString(),
+                Record = UnsafeByteOperations.UnsafeWrap(record.ToBytes()),
+            });
+        }
         return structure.ToByteArray();
     }
 
@@ -97,6 +117,7 @@ public sealed class SignalStateChange
         var preKeys = new Dictionary<uint, PreKeyRecord?>();
         var signedPreKeys = new Dictionary<uint, SignedPreKeyRecord>();
         var identities = new Dictionary<ProtocolAddress, IdentityKey>();
+        var senderKeys = new Dictionary<SenderKeyName, SenderKeyRecord>();
         foreach (var session in structure.Sessions)
         {
             sessions[Address(session.Address)] = session.Record is null ? null : SessionRecordSerializer.FromStructure(session.Record);
@@ -126,7 +147,11 @@ public sealed class SignalStateChange
             identities[Address(identity.Address)] = RecordParsing.Guard(what,
                 () => IdentityKey.FromBytes(PublicKeys.RequirePrefixed(identity.IdentityKey.Span, "identity key")));
         }
-        return new SignalStateChange(sessions, preKeys, signedPreKeys, identities);
+        foreach (var senderKey in structure.SenderKeys)
+        {
+            senderKeys[new SenderKeyName(senderKey.GroupId, Address(senderKey.Sender))] = SenderKeyRecord.FromBytes(senderKey.Record.Span);
+        }
+        return new SignalStateChange(sessions, preKeys, signedPreKeys, identities, senderKeys);
     }
 
     private static ProtocolAddress Address(string encoded)

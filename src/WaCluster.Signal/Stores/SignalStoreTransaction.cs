@@ -1,3 +1,4 @@
+using WaCluster.Signal.Groups;
 using WaCluster.Signal.Keys;
 using WaCluster.Signal.Sessions;
 
@@ -14,6 +15,10 @@ public sealed class SignalStoreTransaction(ISignalProtocolStore backing) : ISign
     private readonly Dictionary<uint, PreKeyRecord?> _preKeys = [];
     private readonly Dictionary<uint, SignedPreKeyRecord> _signedPreKeys = [];
     private readonly Dictionary<ProtocolAddress, IdentityKey> _identities = [];
+    private readonly Dictionary<SenderKeyName, SenderKeyRecord> _senderKeys = [];
+
+    // Group ciphers change the record they load in place, so the backing store's instance is copied on first read.
+    private readonly Dictionary<SenderKeyName, SenderKeyRecord?> _senderKeyCopies = [];
 
     public ISignalProtocolStore Backing => backing;
 
@@ -22,7 +27,8 @@ public sealed class SignalStoreTransaction(ISignalProtocolStore backing) : ISign
         new Dictionary<ProtocolAddress, SessionRecord?>(_sessions),
         new Dictionary<uint, PreKeyRecord?>(_preKeys),
         new Dictionary<uint, SignedPreKeyRecord>(_signedPreKeys),
-        new Dictionary<ProtocolAddress, IdentityKey>(_identities));
+        new Dictionary<ProtocolAddress, IdentityKey>(_identities),
+        new Dictionary<SenderKeyName, SenderKeyRecord>(_senderKeys));
 
     public Task<IdentityKeyPair> GetIdentityKeyPairAsync() => backing.GetIdentityKeyPairAsync();
 
@@ -82,6 +88,26 @@ public sealed class SignalStoreTransaction(ISignalProtocolStore backing) : ISign
     public Task DeleteSessionAsync(ProtocolAddress address)
     {
         _sessions[address] = null;
+        return Task.CompletedTask;
+    }
+
+    public async Task<SenderKeyRecord?> LoadSenderKeyAsync(SenderKeyName name)
+    {
+        if (_senderKeys.TryGetValue(name, out var pending))
+        {
+            return pending;
+        }
+        if (!_senderKeyCopies.TryGetValue(name, out var copy))
+        {
+            copy = (await backing.LoadSenderKeyAsync(name))?.Clone();
+            _senderKeyCopies[name] = copy;
+        }
+        return copy;
+    }
+
+    public Task StoreSenderKeyAsync(SenderKeyName name, SenderKeyRecord record)
+    {
+        _senderKeys[name] = record;
         return Task.CompletedTask;
     }
 }
