@@ -11,22 +11,18 @@ namespace WaCluster.Protocol.Tests.Protos;
 /// side computes independently (see <see cref="Canonical"/> and handlers/proto.mjs).
 /// </summary>
 [Trait("Proof", "wire-proto")]
-public sealed class BaileysInteropTests : IAsyncLifetime
+public sealed class BaileysInteropTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
     private const int Samples = 24;
     private const int Depth = 4;
     private static readonly string[] KnownTypes =
         OurSchema.AllMessages.Select(m => m.FullName).Concat(OurSchema.AllEnums.Select(e => e.FullName)).ToArray();
-    private NodeHarness _node = null!;
+    private readonly NodeHarness _node = fixture.Node;
 
     public static TheoryData<string> TopLevelTypes => new(OurSchema.TopLevelMessages.Select(m => m.FullName));
 
     public static TheoryData<string> MessageKinds =>
         new(OurSchema.Message("proto.Message").Fields.InFieldNumberOrder().Select(f => f.Name));
-
-    public async Task InitializeAsync() => _node = await NodeHarness.StartAsync();
-
-    public async Task DisposeAsync() => await _node.DisposeAsync();
 
     [Theory]
     [MemberData(nameof(TopLevelTypes))]

@@ -10,19 +10,17 @@ namespace WaCluster.Protocol.Tests.Protos;
 /// an enum proto3 cannot declare (no zero value); its number must stay unused here.
 /// </summary>
 [Trait("Proof", "wire-proto")]
-public sealed class SchemaMatchesBaileysTests : IAsyncLifetime
+public sealed class SchemaMatchesBaileysTests(NodeFixture fixture) : IClassFixture<NodeFixture>, IAsyncLifetime
 {
-    private NodeHarness _node = null!;
     private JsonObject _theirs = null!;
 
     public async Task InitializeAsync()
     {
-        _node = await NodeHarness.StartAsync();
         var names = OurSchema.AllMessages.Select(m => m.FullName).Concat(OurSchema.AllEnums.Select(e => e.FullName));
-        _theirs = (await _node.CallAsync("proto.describe", new { names }))!.AsObject();
+        _theirs = (await fixture.Node.CallAsync("proto.describe", new { names }))!.AsObject();
     }
 
-    public async Task DisposeAsync() => await _node.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public void Our_schema_is_one_package_in_the_csharp_namespace()
