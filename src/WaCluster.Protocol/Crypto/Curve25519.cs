@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics;
 using System.Security.Cryptography;
 
 namespace WaCluster.Protocol.Crypto;
@@ -16,8 +15,6 @@ public static unsafe class Curve25519
 
     /// <summary>The key type byte libsignal prefixes to Curve25519 public keys ("DJB" type).</summary>
     public const byte DjbKeyType = 0x05;
-
-    private static readonly BigInteger FieldPrime = BigInteger.Pow(2, 255) - 19;
 
     public static KeyPair GenerateKeyPair()
     {
@@ -208,20 +205,17 @@ public static unsafe class Curve25519
     }
 
     /// <summary>Birational map u -> y = (u - 1) / (u + 1) from the Montgomery to the Edwards form.</summary>
-    private static bool MontgomeryToEdwards(ReadOnlySpan<byte> montgomery, Span<byte> edwards)
+    internal static bool MontgomeryToEdwards(ReadOnlySpan<byte> montgomery, Span<byte> edwards)
     {
-        Span<byte> masked = stackalloc byte[KeyLength];
-        montgomery.CopyTo(masked);
-        masked[31] &= 0x7F;
-        var u = new BigInteger(masked, isUnsigned: true, isBigEndian: false) % FieldPrime;
-        var denominator = (u + 1) % FieldPrime;
-        if (denominator.IsZero)
+        var u = FieldElement.FromBytes(montgomery);
+        var denominator = u + FieldElement.One;
+        denominator.ToBytes(edwards);
+        if (!edwards.ContainsAnyExcept((byte)0))
         {
             return false;
         }
-        var y = (u - 1 + FieldPrime) * BigInteger.ModPow(denominator, FieldPrime - 2, FieldPrime) % FieldPrime;
-        edwards.Clear();
-        return y.TryWriteBytes(edwards, out _, isUnsigned: true, isBigEndian: false);
+        ((u - FieldElement.One) * denominator.Invert()).ToBytes(edwards);
+        return true;
     }
 
     private static void RequireLength(ReadOnlySpan<byte> value, int length, string what)
