@@ -19,10 +19,39 @@ public sealed record NoiseServerOptions(KeyPair StaticKey, byte[] CertificateCha
     public int MaxFrameSize { get; init; } = FrameFormat.DefaultMaxFrameSize;
 }
 
-/// <summary>Runs either side of the handshake over a stream and returns the established connection, which owns the stream.</summary>
+/// <summary>
+/// Runs either side of the handshake over a stream. The stream is owned from the call on: the returned connection
+/// closes it, and a failed handshake closes it at once so the peer sees the refusal.
+/// </summary>
 public static class NoiseHandshake
 {
     public static async Task<NoiseConnection> ConnectAsync(Stream stream, NoiseClientOptions options, ReadOnlyMemory<byte> clientPayload, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await RunInitiatorAsync(stream, options, clientPayload, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public static async Task<NoiseConnection> AcceptAsync(Stream stream, NoiseServerOptions options, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await RunResponderAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<NoiseConnection> RunInitiatorAsync(Stream stream, NoiseClientOptions options, ReadOnlyMemory<byte> clientPayload, CancellationToken cancellationToken)
     {
         var counters = new TransportCounters();
         var encoder = new FrameEncoder(FrameFormat.BuildIntro(options.RoutingInfo), options.MaxFrameSize, counters);
@@ -36,7 +65,7 @@ public static class NoiseHandshake
         return new NoiseConnection(stream, reader, encoder, initiator.CreateTransport(), initiator.ServerStaticKey!);
     }
 
-    public static async Task<NoiseConnection> AcceptAsync(Stream stream, NoiseServerOptions options, CancellationToken cancellationToken = default)
+    private static async Task<NoiseConnection> RunResponderAsync(Stream stream, NoiseServerOptions options, CancellationToken cancellationToken)
     {
         var counters = new TransportCounters();
         var encoder = new FrameEncoder(ReadOnlySpan<byte>.Empty, options.MaxFrameSize, counters);

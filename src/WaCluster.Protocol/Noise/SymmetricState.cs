@@ -36,7 +36,7 @@ internal sealed class SymmetricState : IDisposable
     public void MixKey(ReadOnlySpan<byte> inputKeyMaterial)
     {
         Span<byte> output = stackalloc byte[2 * NoiseProtocol.KeyLength];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, inputKeyMaterial, output, _chainingKey, ReadOnlySpan<byte>.Empty);
+        DeriveFromChainingKey(inputKeyMaterial, output);
         output[..NoiseProtocol.KeyLength].CopyTo(_chainingKey);
         output[NoiseProtocol.KeyLength..].CopyTo(_cipherKey);
         CryptographicOperations.ZeroMemory(output);
@@ -106,10 +106,20 @@ internal sealed class SymmetricState : IDisposable
     public (byte[] First, byte[] Second) Split()
     {
         Span<byte> output = stackalloc byte[2 * NoiseProtocol.KeyLength];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, ReadOnlySpan<byte>.Empty, output, _chainingKey, ReadOnlySpan<byte>.Empty);
+        DeriveFromChainingKey(ReadOnlySpan<byte>.Empty, output);
         var keys = (output[..NoiseProtocol.KeyLength].ToArray(), output[NoiseProtocol.KeyLength..].ToArray());
         CryptographicOperations.ZeroMemory(output);
         return keys;
+    }
+
+    // HKDF-SHA256 salted with ck and an empty info. Extract is done by hand because the platform HKDF refuses
+    // the empty input key material that Split uses.
+    private void DeriveFromChainingKey(ReadOnlySpan<byte> inputKeyMaterial, Span<byte> output)
+    {
+        Span<byte> pseudoRandomKey = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_chainingKey, inputKeyMaterial, pseudoRandomKey);
+        HKDF.Expand(HashAlgorithmName.SHA256, pseudoRandomKey, output, ReadOnlySpan<byte>.Empty);
+        CryptographicOperations.ZeroMemory(pseudoRandomKey);
     }
 
     private AesGcm CreateCipher()
