@@ -50,6 +50,7 @@ public static class BinaryDecoder
 
     private static unsafe (byte[] Buffer, int Length) Inflate(ReadOnlySpan<byte> compressed, int maxSize)
     {
+        if (compressed.IsEmpty) throw new BinaryCodecException("compressed frame without data");
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxSize + 1L, Math.Max(4096L, compressed.Length * 4L)));
         var length = 0;
         try
