@@ -11,7 +11,7 @@ public static class BinaryDecoder
 {
     private const byte CompressedFlag = 2;
 
-    /// <summary>Decodes a frame: a flags byte (bit 1 = zlib-compressed rest) followed by the node.</summary>
+    /// <summary>Decodes a frame: a flags byte (bit 1 = zlib-compressed rest) followed by the node. Byte content is copied.</summary>
     public static BinaryNode Decode(ReadOnlySpan<byte> frame, int maxDecompressedSize = CodecLimits.DefaultMaxDecompressedSize)
     {
         if (frame.IsEmpty) throw new BinaryCodecException("empty frame");
@@ -28,24 +28,60 @@ public static class BinaryDecoder
         }
     }
 
+    /// <summary>
+    /// Like <see cref="Decode(ReadOnlySpan{byte}, int)"/>, but byte content slices <paramref name="frame"/> instead of copying
+    /// it (as Baileys' Buffer slices do): the nodes keep the frame alive, and the frame must not change afterwards.
+    /// </summary>
+    public static BinaryNode DecodeZeroCopy(ReadOnlyMemory<byte> frame, int maxDecompressedSize = CodecLimits.DefaultMaxDecompressedSize)
+    {
+        if (frame.IsEmpty) throw new BinaryCodecException("empty frame");
+        if ((frame.Span[0] & CompressedFlag) == 0) return DecodeNode(frame[1..], sliceBytes: true);
+
+        var (buffer, length) = Inflate(frame.Span[1..], maxDecompressedSize);
+        try
+        {
+            return DecodeNode(buffer.AsSpan(0, length).ToArray(), sliceBytes: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Decodes one node that fills <paramref name="data"/> exactly (no flags byte).</summary>
     public static BinaryNode DecodeNode(ReadOnlySpan<byte> data)
     {
         var scratch = DecoderScratch.Rent();
         try
         {
-            var reader = new NodeReader(data, scratch);
-            var node = reader.ReadNode(0);
-            if (reader.Position != data.Length)
-            {
-                throw new BinaryCodecException($"{data.Length - reader.Position} bytes left after the node");
-            }
-            return node;
+            var reader = new NodeReader(data, default, scratch);
+            return ReadWhole(ref reader, data.Length);
         }
         finally
         {
             DecoderScratch.Return(scratch);
         }
+    }
+
+    private static BinaryNode DecodeNode(ReadOnlyMemory<byte> data, bool sliceBytes)
+    {
+        var scratch = DecoderScratch.Rent();
+        try
+        {
+            var reader = new NodeReader(data.Span, sliceBytes ? data : default, scratch);
+            return ReadWhole(ref reader, data.Length);
+        }
+        finally
+        {
+            DecoderScratch.Return(scratch);
+        }
+    }
+
+    private static BinaryNode ReadWhole(ref NodeReader reader, int length)
+    {
+        var node = reader.ReadNode(0);
+        if (reader.Position != length) throw new BinaryCodecException($"{length - reader.Position} bytes left after the node");
+        return node;
     }
 
     private static unsafe (byte[] Buffer, int Length) Inflate(ReadOnlySpan<byte> compressed, int maxSize)

@@ -124,11 +124,30 @@ public static class BinaryEncoder
         buffer.Utf8(value, byteCount);
     }
 
-    /// <summary>
-    /// Writes a string with Baileys' precedence. A JID's server part is itself written as a string, so a value with
-    /// several '@' becomes a chain of JID pairs: that tail is a loop here, never recursion.
-    /// </summary>
+    /// <summary>Writes a string with Baileys' precedence; tokens are looked up by reference first (literals).</summary>
+    private static void WriteString(NodeBuffer buffer, string value)
+    {
+        if (value.Length != 0 && Tokens.TryGet(value, out var dictionaryTag, out var index)) WriteToken(buffer, dictionaryTag, index);
+        else WriteNonToken(buffer, value);
+    }
+
     private static void WriteString(NodeBuffer buffer, ReadOnlySpan<char> value)
+    {
+        if (value.Length != 0 && Tokens.TryGet(value, out var dictionaryTag, out var index)) WriteToken(buffer, dictionaryTag, index);
+        else WriteNonToken(buffer, value);
+    }
+
+    private static void WriteToken(NodeBuffer buffer, byte dictionaryTag, byte index)
+    {
+        if (dictionaryTag != 0) buffer.Bytes(dictionaryTag, index);
+        else buffer.Byte(index);
+    }
+
+    /// <summary>
+    /// Writes a string that is no token. A JID's server part is itself written as a string, so a value with several
+    /// '@' becomes a chain of JID pairs: that tail is a loop here, never recursion.
+    /// </summary>
+    private static void WriteNonToken(NodeBuffer buffer, ReadOnlySpan<char> value)
     {
         while (true)
         {
@@ -137,16 +156,10 @@ public static class BinaryEncoder
                 buffer.Bytes(BinaryTags.Binary8, 0);
                 return;
             }
-            if (Tokens.TryGet(value, out var dictionaryTag, out var index))
-            {
-                if (dictionaryTag != 0) buffer.Bytes(dictionaryTag, index);
-                else buffer.Byte(index);
-                return;
-            }
             if (value.Length <= BinaryTags.PackedMax)
             {
                 var packing = PackedStrings.Classify(value);
-                if (packing != 0)
+                if (packing != PackedStrings.None)
                 {
                     PackedStrings.Write(buffer, value, packing);
                     return;
@@ -160,6 +173,11 @@ public static class BinaryEncoder
             }
             if (!WriteJidHead(buffer, value, at)) return;
             value = value[(at + 1)..];
+            if (value.Length != 0 && Tokens.TryGet(value, out var dictionaryTag, out var index))
+            {
+                WriteToken(buffer, dictionaryTag, index);
+                return;
+            }
         }
     }
 

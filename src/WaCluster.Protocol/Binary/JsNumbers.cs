@@ -10,10 +10,23 @@ namespace WaCluster.Protocol.Binary;
 internal static class JsNumbers
 {
     /// <summary>Byte written for the device part: <c>(Number(s) || 0) &amp; 0xff</c>.</summary>
-    public static byte DeviceByte(ReadOnlySpan<char> text) => LowByte(ToNumber(text));
+    public static byte DeviceByte(ReadOnlySpan<char> text) => TrySmallDecimal(text, out var value) ? (byte)value : LowByte(ToNumber(text));
 
     /// <summary>Byte written for the agent part: <c>(parseInt(s) || 0) &amp; 0xff</c>.</summary>
-    public static byte AgentByte(ReadOnlySpan<char> text) => LowByte(ParseInt(text));
+    public static byte AgentByte(ReadOnlySpan<char> text) => TrySmallDecimal(text, out var value) ? (byte)value : LowByte(ParseInt(text));
+
+    /// <summary>The common case, plain digits that fit an int, parsed without the general JS rules.</summary>
+    private static bool TrySmallDecimal(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 9) return false;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c)) return false;
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
 
     /// <summary>JavaScript <c>ToInt32(x) &amp; 0xff</c> with NaN and infinities giving 0.</summary>
     private static byte LowByte(double value)

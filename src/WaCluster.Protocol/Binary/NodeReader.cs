@@ -16,14 +16,18 @@ internal ref struct NodeReader
     private static readonly string[] SmallNumbers = CreateSmallNumbers();
 
     private readonly ReadOnlySpan<byte> _data;
+
+    /// <summary>The same bytes as memory when byte content may slice them instead of being copied.</summary>
+    private readonly ReadOnlyMemory<byte> _sliceable;
     private readonly DecoderScratch _scratch;
     private int _position;
     private int _rewindBudget;
     private bool _aborted;
 
-    public NodeReader(ReadOnlySpan<byte> data, DecoderScratch scratch)
+    public NodeReader(ReadOnlySpan<byte> data, ReadOnlyMemory<byte> sliceable, DecoderScratch scratch)
     {
         _data = data;
+        _sliceable = sliceable;
         _scratch = scratch;
         _rewindBudget = data.Length + RewindSlack;
     }
@@ -51,8 +55,11 @@ internal ref struct NodeReader
             case BinaryTags.Binary8:
             case BinaryTags.Binary20:
             case BinaryTags.Binary32:
-                var bytes = ReadBytes(ReadByteLength(contentTag)).ToArray();
-                return new BinaryNode(tag, attributes, NodeContentKind.Bytes, null, null, bytes);
+                var length = ReadByteLength(contentTag);
+                var start = _position;
+                var bytes = ReadBytes(length);
+                ReadOnlyMemory<byte> content = _sliceable.IsEmpty ? bytes.ToArray() : _sliceable.Slice(start, length);
+                return new BinaryNode(tag, attributes, NodeContentKind.Bytes, null, null, content);
             default:
                 return new BinaryNode(tag, attributes, NodeContentKind.Text, null, ReadString(contentTag, 0), default);
         }

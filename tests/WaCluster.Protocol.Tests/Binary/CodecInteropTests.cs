@@ -123,6 +123,7 @@ public sealed class CodecInteropTests : IAsyncLifetime
             return false;
         }
         Assert.True(theirs.Error is null, $"Baileys rejected ({theirs.Error}) a frame we decode: {Shorten(ours.ToString())}");
+        Assert.Equal(NodeJson.Canonical(ours), NodeJson.Canonical(BinaryDecoder.DecodeZeroCopy(frame)));
         var asJsObject = NodeJson.InJsObjectOrder(ours);
         Assert.Equal(NodeJson.Canonical(theirs.Node!), NodeJson.Canonical(asJsObject));
         Assert.Equal(theirs.Reencoded, Convert.ToBase64String(BinaryEncoder.Encode(asJsObject)));
