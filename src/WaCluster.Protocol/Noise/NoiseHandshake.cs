@@ -25,24 +25,22 @@ public sealed record NoiseServerOptions(KeyPair StaticKey, byte[] CertificateCha
 /// </summary>
 public static class NoiseHandshake
 {
-    public static async Task<NoiseConnection> ConnectAsync(Stream stream, NoiseClientOptions options, ReadOnlyMemory<byte> clientPayload, CancellationToken cancellationToken = default)
+    public static Task<NoiseConnection> ConnectAsync(Stream stream, NoiseClientOptions options, ReadOnlyMemory<byte> clientPayload, CancellationToken cancellationToken = default) =>
+        ClosingOnFailureAsync(stream, RunInitiatorAsync(stream, options, clientPayload, cancellationToken));
+
+    public static Task<NoiseConnection> AcceptAsync(Stream stream, NoiseServerOptions options, CancellationToken cancellationToken = default) =>
+        ClosingOnFailureAsync(stream, RunResponderAsync(stream, options, cancellationToken));
+
+    private static async Task<NoiseConnection> ClosingOnFailureAsync(Stream stream, Task<NoiseConnection> handshake)
     {
         try
         {
-            return await RunInitiatorAsync(stream, options, clientPayload, cancellationToken).ConfigureAwait(false);
+            return await handshake.ConfigureAwait(false);
         }
-        catch
+        catch (IOException ex)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    public static async Task<NoiseConnection> AcceptAsync(Stream stream, NoiseServerOptions options, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await RunResponderAsync(stream, options, cancellationToken).ConfigureAwait(false);
+            throw new NoiseException(NoiseError.TruncatedHandshake, "connection failed during the handshake: " + ex.Message, ex);
         }
         catch
         {
@@ -102,10 +100,6 @@ public static class NoiseHandshake
         catch (FrameException ex) when (ex.Error == FrameError.Truncated)
         {
             throw new NoiseException(NoiseError.TruncatedHandshake, $"connection ended inside {expected}", ex);
-        }
-        catch (IOException ex)
-        {
-            throw new NoiseException(NoiseError.TruncatedHandshake, $"connection failed before {expected}: {ex.Message}", ex);
         }
         return frame?.ToArray() ?? throw new NoiseException(NoiseError.TruncatedHandshake, $"connection closed before {expected}");
     }
