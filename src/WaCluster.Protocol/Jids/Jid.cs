@@ -62,7 +62,7 @@ public readonly struct Jid : IEquatable<Jid>, ISpanFormattable
 
     public bool IsBroadcast => Server == JidServer.Broadcast;
 
-    public bool IsStatusBroadcast => IsBroadcast && User == "status";
+    public bool IsStatusBroadcast => IsBroadcast && !IsAd && User == "status";
 
     public bool IsNewsletter => Server == JidServer.Newsletter;
 

@@ -23,7 +23,8 @@ public sealed class JidInteropTests : IAsyncLifetime
     public async Task Parsing_agrees_with_jidDecode_and_refuses_only_what_baileys_mangles()
     {
         var random = new Random(77);
-        var texts = Enumerable.Range(0, 4000).Select(i => i % 4 == 0 ? OddText(random) : WellFormedText(random)).ToArray();
+        var texts = Enumerable.Range(0, 4000).Select(i => i % 4 == 0 ? OddText(random) : WellFormedText(random))
+            .Concat(["status@broadcast", "@s.whatsapp.net", "0@c.us", "123_1:2@lid", "1:0@hosted", "9@hosted.lid", "120363@newsletter"]).ToArray();
         var theirs = await _node.CallAsync<Decoded?[]>("codec.jidDecode", new { items = texts });
         var accepted = 0;
         for (var i = 0; i < texts.Length; i++)
@@ -49,6 +50,7 @@ public sealed class JidInteropTests : IAsyncLifetime
             Assert.Equal(decoded.Device.ValueKind == JsonValueKind.Number ? decoded.Device.GetInt32() : 0, jid.Device);
             Assert.Equal(decoded.DomainType.GetInt32(), (int)jid.DomainType);
             Assert.Equal(decoded.Normalized, jid.ToUserJid().ToString());
+            Assert.Equal(string.Join(",", decoded.Kinds), string.Join(",", Kinds(jid)));
         }
         Assert.True(accepted > 3000, $"only {accepted} accepted");
     }
@@ -72,6 +74,19 @@ public sealed class JidInteropTests : IAsyncLifetime
             Assert.True(Jid.TryParse(theirs[i], out var back));
             Assert.Equal(jids[i], back);
         }
+    }
+
+    /// <summary>Our predicates under the names of Baileys' jid-utils helpers, in the order the handler lists them.</summary>
+    private static IEnumerable<string> Kinds(Jid jid)
+    {
+        if (jid.IsPnUser) yield return "isPnUser";
+        if (jid.IsLid) yield return "isLidUser";
+        if (jid.IsGroup) yield return "isJidGroup";
+        if (jid.IsBroadcast) yield return "isJidBroadcast";
+        if (jid.IsStatusBroadcast) yield return "isJidStatusBroadcast";
+        if (jid.IsNewsletter) yield return "isJidNewsletter";
+        if (jid.IsHostedPn) yield return "isHostedPnUser";
+        if (jid.IsHostedLid) yield return "isHostedLidUser";
     }
 
     private static string Reencode(Decoded decoded)
@@ -108,5 +123,6 @@ public sealed class JidInteropTests : IAsyncLifetime
         [property: JsonPropertyName("server")] string Server,
         [property: JsonPropertyName("domainType")] JsonElement DomainType,
         [property: JsonPropertyName("device")] JsonElement Device,
-        [property: JsonPropertyName("normalized")] string Normalized);
+        [property: JsonPropertyName("normalized")] string Normalized,
+        [property: JsonPropertyName("kinds")] string[] Kinds);
 }

@@ -4,7 +4,7 @@ import { deflateSync } from 'node:zlib'
 import * as constants from 'baileys/lib/WABinary/constants.js'
 import { encodeBinaryNode } from 'baileys/lib/WABinary/encode.js'
 import { decodeBinaryNode } from 'baileys/lib/WABinary/decode.js'
-import { jidDecode, jidEncode, jidNormalizedUser } from 'baileys/lib/WABinary/jid-utils.js'
+import * as jids from 'baileys/lib/WABinary/jid-utils.js'
 import { fromB64, toB64 } from './util.mjs'
 
 const fromJson = json => {
@@ -50,13 +50,21 @@ export const ops = {
   'codec.deflate': async ({ items }) => items.map(b64 => toB64(compress(fromB64(b64)))),
   // jidDecode's fields; NaN numbers come back as the string 'NaN' so that they are distinguishable from absent.
   'codec.jidDecode': async ({ items }) => items.map(text => {
-    const decoded = jidDecode(text)
+    const decoded = jids.jidDecode(text)
     if (!decoded) return null
     const number = v => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v ?? null)
-    return { user: decoded.user, server: decoded.server, domainType: number(decoded.domainType), device: number(decoded.device), normalized: jidNormalizedUser(text) }
+    const kinds = ['isPnUser', 'isLidUser', 'isJidGroup', 'isJidBroadcast', 'isJidStatusBroadcast', 'isJidNewsletter', 'isHostedPnUser', 'isHostedLidUser']
+    return {
+      user: decoded.user,
+      server: decoded.server,
+      domainType: number(decoded.domainType),
+      device: number(decoded.device),
+      normalized: jids.jidNormalizedUser(text),
+      kinds: kinds.filter(kind => jids[kind](text))
+    }
   }),
   'codec.jidEncode': async ({ items }) => items.map(({ user, server, device, agent }) =>
-    jidEncode(user, server, device ?? undefined, agent ?? undefined)),
+    jids.jidEncode(user, server, device ?? undefined, agent ?? undefined)),
   // Encode + decode round trips of one node for about durationMs, timed in Node itself: per wall second and per
   // second of CPU this process used (the fair figure on a shared machine).
   'codec.benchmark': async ({ node, durationMs }) => {
