@@ -97,7 +97,7 @@ public static class SignalSessionMeasurements
         {
             var change = transaction.ToChange();
             // The journal write the account actor would do before acknowledging.
-            if (Environment.GetEnvironmentVariable("NOSER") is null) GC.KeepAlive(change.ToByteArray());
+            GC.KeepAlive(change.ToByteArray());
             await change.ApplyAsync(Store);
         }
     }
