@@ -42,13 +42,16 @@ internal static class SignalKdf
         return result;
     }
 
-    public static void MessageKeySeed(ReadOnlySpan<byte> chainKey, Span<byte> seed) =>
-        HMACSHA256.HashData(chainKey, MessageKeySeedConstant, seed);
-
-    public static byte[] NextChainKey(ReadOnlySpan<byte> chainKey)
+    /// <summary>One symmetric chain step: the message key seed of this chain key, and the next chain key.</summary>
+    public static byte[] ChainStep(ReadOnlySpan<byte> chainKey, Span<byte> seed)
     {
+        // One keyed HMAC context serves both outputs: the key setup dominates the cost of these tiny inputs.
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, chainKey);
+        hmac.AppendData(MessageKeySeedConstant);
+        hmac.GetHashAndReset(seed);
         var next = new byte[KeyLength];
-        HMACSHA256.HashData(chainKey, ChainKeyConstant, next);
+        hmac.AppendData(ChainKeyConstant);
+        hmac.GetHashAndReset(next);
         return next;
     }
 

@@ -38,8 +38,7 @@ internal sealed class ChainState
     public uint NextSendingSeed(Span<byte> seed)
     {
         var key = ChainKey ?? throw new InvalidOperationException("sending chain is closed");
-        SignalKdf.MessageKeySeed(key, seed);
-        ChainKey = SignalKdf.NextChainKey(key);
+        ChainKey = SignalKdf.ChainStep(key, seed);
         return NextIndex++;
     }
 
@@ -58,9 +57,7 @@ internal sealed class ChainState
             return;
         }
         SkipTo(index, "message counter", alsoUsesTarget: true);
-        var key = ChainKey!;
-        SignalKdf.MessageKeySeed(key, seed);
-        ChainKey = SignalKdf.NextChainKey(key);
+        ChainKey = SignalKdf.ChainStep(ChainKey!, seed);
         NextIndex = index + 1;
     }
 
@@ -92,8 +89,7 @@ internal sealed class ChainState
         for (var i = NextIndex; i < target; i++)
         {
             var seed = new byte[SignalKdf.KeyLength];
-            SignalKdf.MessageKeySeed(key, seed);
-            key = SignalKdf.NextChainKey(key);
+            key = SignalKdf.ChainStep(key, seed);
             Skipped.Add(new SkippedMessageKey((uint)i, seed));
         }
         var excess = Skipped.Count - SessionLimits.MaxSkippedKeysPerChain;

@@ -23,12 +23,12 @@ public sealed class SignalStoreTransaction(ISignalProtocolStore backing) : ISign
     public ISignalProtocolStore Backing => backing;
 
     /// <summary>Everything written so far, as one change; the transaction can keep going afterwards.</summary>
-    public SignalStateChange ToChange() => new(
-        new Dictionary<ProtocolAddress, SessionRecord?>(_sessions),
-        new Dictionary<uint, PreKeyRecord?>(_preKeys),
-        new Dictionary<uint, SignedPreKeyRecord>(_signedPreKeys),
-        new Dictionary<ProtocolAddress, IdentityKey>(_identities),
-        new Dictionary<SenderKeyName, SenderKeyRecord>(_senderKeys));
+    public SignalStateChange ToChange() => new(Snapshot(_sessions), Snapshot(_preKeys), Snapshot(_signedPreKeys),
+        Snapshot(_identities), Snapshot(_senderKeys));
+
+    // Most operations touch one or two kinds of state; the others share one empty instance.
+    private static IReadOnlyDictionary<TKey, TValue> Snapshot<TKey, TValue>(Dictionary<TKey, TValue> pending) where TKey : notnull =>
+        pending.Count == 0 ? System.Collections.ObjectModel.ReadOnlyDictionary<TKey, TValue>.Empty : new Dictionary<TKey, TValue>(pending);
 
     public Task<IdentityKeyPair> GetIdentityKeyPairAsync() => backing.GetIdentityKeyPairAsync();
 
