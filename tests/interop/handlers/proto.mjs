@@ -131,6 +131,54 @@ const decodeCanonical = (fullName, bytes) => {
   return canonical(lookup(fullName), generated.toObject(generated.decode(bytes), TO_OBJECT))
 }
 
+// Representative payloads for the benchmark: a quoted, mentioning text message as a phone sends it, and a history
+// sync chunk of such messages.
+const typicalMessage = () => ({
+  extendedTextMessage: {
+    text: 'Are we still on for tomorrow at 10? Bringing the documents @4915112345678',
+    contextInfo: {
+      stanzaId: '3EB0C5A8F1D2E3B4A5C6',
+      participant: '4915112345678@s.whatsapp.net',
+      quotedMessage: { conversation: 'See you at the office, I will book the room.' },
+      mentionedJid: ['4915112345678@s.whatsapp.net'],
+      expiration: 604800
+    }
+  },
+  messageContextInfo: {
+    deviceListMetadata: { senderKeyHash: Buffer.alloc(10, 7), senderTimestamp: 1732700000, recipientKeyHash: Buffer.alloc(10, 9), recipientTimestamp: 1732600000 },
+    deviceListMetadataVersion: 2,
+    messageSecret: Buffer.alloc(32, 3)
+  }
+})
+const typicalHistorySync = () => ({
+  syncType: 3,
+  chunkOrder: 1,
+  progress: 40,
+  conversations: Array.from({ length: 20 }, (_, c) => ({
+    id: `49151${String(c).padStart(8, '0')}@s.whatsapp.net`,
+    name: `Contact ${c}`,
+    unreadCount: c % 4,
+    conversationTimestamp: 1732700000 + c,
+    messages: Array.from({ length: 50 }, (_, m) => ({
+      msgOrderId: m,
+      message: {
+        key: { remoteJid: `49151${String(c).padStart(8, '0')}@s.whatsapp.net`, fromMe: m % 2 === 0, id: `3EB0${String(m).padStart(16, '0')}` },
+        message: typicalMessage(),
+        messageTimestamp: 1732700000 + m,
+        status: 4,
+        pushName: 'Alice'
+      }
+    }))
+  })),
+  pushnames: Array.from({ length: 20 }, (_, c) => ({ id: `49151${String(c).padStart(8, '0')}@s.whatsapp.net`, pushname: `Contact ${c}` }))
+})
+const timed = (count, fn) => {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < count; i++) fn()
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  return { count, seconds, perSecond: count / seconds }
+}
+
 export const ops = {
   // Schema of each named type as Baileys defines it, or null when Baileys has no such type.
   'proto.describe': async ({ names }) => Object.fromEntries(names.map(n => [n, describe(n)])),
@@ -149,5 +197,21 @@ export const ops = {
   },
 
   // Canonical values of byte strings produced elsewhere (our C# encoder), read by Baileys' decoder.
-  'proto.decode': async ({ type, items }) => items.map(b64 => decodeCanonical(type, fromB64(b64)))
+  'proto.decode': async ({ type, items }) => items.map(b64 => decodeCanonical(type, fromB64(b64))),
+
+  'proto.benchPayloads': async () => ({
+    message: toB64(proto.Message.encode(proto.Message.fromObject(typicalMessage())).finish()),
+    historySync: toB64(proto.HistorySync.encode(proto.HistorySync.fromObject(typicalHistorySync())).finish())
+  }),
+
+  // Baileys' decode and encode rates for one payload (decoded once up front for the encode loop).
+  'proto.bench': async ({ type, bytes, count }) => {
+    const generated = staticType(type)
+    const input = fromB64(bytes)
+    const decoded = generated.decode(input)
+    return {
+      decode: timed(count, () => generated.decode(input)),
+      encode: timed(count, () => generated.encode(decoded).finish())
+    }
+  }
 }
