@@ -38,7 +38,6 @@ const describe = fullName => {
       typeKind: field.resolvedType instanceof protobuf.Type ? 'message' : field.resolvedType ? 'enum' : 'scalar',
       // proto3 requires a zero first value; WAProto has a few enums without one, which only proto2 could declare.
       enumWithoutZero: field.resolvedType instanceof protobuf.Enum && !Object.values(field.resolvedType.values).includes(0),
-      keyType: field.map ? field.keyType : null,
       repeated: field.repeated || !!field.map,
       proto3Optional: !!field.options?.proto3_optional,
       oneof: realOneof(field)?.name ?? null
@@ -46,12 +45,15 @@ const describe = fullName => {
   }
 }
 
-// Deterministic PRNG so a failing case can be replayed from its seed.
-const random = seed => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+// xorshift32, seeded, so a failing case replays from its seed.
+const random = seed => {
+  let state = seed | 0 || 1
+  return () => {
+    state ^= state << 13
+    state ^= state >>> 17
+    state ^= state << 5
+    return (state >>> 0) / 4294967296
+  }
 }
 
 // Edge values first (limits, zero, sign) plus a random one; zero doubles as "explicit default".
