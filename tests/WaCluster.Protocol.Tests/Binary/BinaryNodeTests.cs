@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -73,6 +74,17 @@ public sealed class BinaryNodeTests
         // Raw text comes back as bytes (the wire has no string/bytes distinction for it); token text stays text.
         Assert.Equal(NodeContentKind.Bytes, decoded.GetChild("body")!.ContentKind);
         Assert.Equal(NodeContentKind.Text, decoded.GetChild("participant")!.ContentKind);
+    }
+
+    [Fact]
+    public void Encoding_into_a_buffer_writer_appends_the_same_frame()
+    {
+        var node = new NodeGenerator(5).Node();
+        var output = new ArrayBufferWriter<byte>();
+        output.Write<byte>([9, 9]);
+        var written = BinaryEncoder.Encode(node, output);
+        Assert.Equal([9, 9, .. BinaryEncoder.Encode(node)], output.WrittenSpan.ToArray());
+        Assert.Equal(output.WrittenCount - 2, written);
     }
 
     [Fact]
