@@ -46,7 +46,9 @@ internal static class SessionRecordSerializer
         });
     }
 
-    private static SessionStructure ToStructure(SessionState state)
+    private static SessionStructure ToStructure(SessionState state) => state.Serialized ??= BuildStructure(state);
+
+    private static SessionStructure BuildStructure(SessionState state)
     {
         var structure = new SessionStructure
         {
@@ -136,6 +138,7 @@ internal static class SessionRecordSerializer
             state.PendingPreKey = new PendingPreKey(pending.HasPreKeyId ? pending.PreKeyId : null, pending.SignedPreKeyId,
                 PublicKeys.RequirePrefixed(pending.BaseKey.Span, "pending pre-key base key"));
         }
+        state.Serialized = structure;
         return state;
     }
 

@@ -39,6 +39,12 @@ internal sealed class SessionState
 
     public PendingPreKey? PendingPreKey { get; set; }
 
+    /// <summary>
+    /// The protobuf form, kept once built: a state is frozen by the time it is serialized (operations change clones),
+    /// so a record's unchanged archived sessions are not rebuilt for every journal event. Never carried into clones.
+    /// </summary>
+    internal Proto.SessionStructure? Serialized { get; set; }
+
     public SessionState CloneForUpdate() => new()
     {
         RemoteRegistrationId = RemoteRegistrationId,

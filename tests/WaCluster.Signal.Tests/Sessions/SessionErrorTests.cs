@@ -162,6 +162,10 @@ public sealed class SessionErrorTests
         var record = alice.Store.Sessions[BobAddress];
         Assert.True(record.HasOpenSession);
         Assert.Equal(SessionLimits.MaxSessionsPerRecord - 1, record.ArchivedSessionCount);
+        var bytes = record.ToByteArray();
+        var reread = SessionRecord.Parse(bytes);
+        Assert.Equal(SessionLimits.MaxSessionsPerRecord - 1, reread.ArchivedSessionCount);
+        Assert.Equal(bytes, reread.ToByteArray());
         var message = await alice.EncryptAsync(BobAddress, [1]);
         Assert.Equal(SignalMessageType.PreKey, message.Type);
         Assert.Equal([1], await bob.DecryptAsync(AliceAddress, message.Type, message.Body));
