@@ -30,8 +30,6 @@ internal sealed class ChainState
 
     public List<SkippedMessageKey>? Skipped { get; private set; }
 
-    public int SkippedCount => Skipped?.Count ?? 0;
-
     public ChainState Clone() => new(RatchetKey, ChainKey, NextIndex, Skipped is null ? null : new List<SkippedMessageKey>(Skipped));
 
     /// <summary>Sending side: the seed for message <see cref="NextIndex"/>, advancing the chain.</summary>

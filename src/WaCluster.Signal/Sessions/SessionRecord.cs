@@ -76,25 +76,15 @@ public sealed class SessionRecord
     /// <summary>Makes <paramref name="state"/> the open session, archiving the current one, and drops the oldest beyond the limit.</summary>
     internal void Promote(SessionState state)
     {
-        ArchiveOpen();
+        if (Open is not null)
+        {
+            Archived.Insert(0, Open);
+        }
         Open = state;
         var maxArchived = SessionLimits.MaxSessionsPerRecord - 1;
         if (Archived.Count > maxArchived)
         {
             Archived.RemoveRange(maxArchived, Archived.Count - maxArchived);
-        }
-    }
-
-    internal void ArchiveOpen()
-    {
-        if (Open is not null)
-        {
-            Archived.Insert(0, Open);
-            Open = null;
-        }
-        if (Archived.Count > SessionLimits.MaxSessionsPerRecord)
-        {
-            Archived.RemoveRange(SessionLimits.MaxSessionsPerRecord, Archived.Count - SessionLimits.MaxSessionsPerRecord);
         }
     }
 

@@ -5,7 +5,7 @@ using WaCluster.Signal.Sessions;
 namespace WaCluster.Signal.Stores;
 
 /// <summary>A complete store in memory: the backing store of tests and the in-actor state of an account.</summary>
-public class InMemorySignalProtocolStore(IdentityKeyPair identity, uint registrationId,
+public sealed class InMemorySignalProtocolStore(IdentityKeyPair identity, uint registrationId,
     IdentityTrustPolicy trustPolicy = IdentityTrustPolicy.AcceptChanges) : ISignalProtocolStore
 {
     private readonly Dictionary<ProtocolAddress, IdentityKey> _identities = [];

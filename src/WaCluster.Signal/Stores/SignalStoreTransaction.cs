@@ -20,8 +20,6 @@ public sealed class SignalStoreTransaction(ISignalProtocolStore backing) : ISign
     // Group ciphers change the record they load in place, so the backing store's instance is copied on first read.
     private readonly Dictionary<SenderKeyName, SenderKeyRecord?> _senderKeyCopies = [];
 
-    public ISignalProtocolStore Backing => backing;
-
     /// <summary>Everything written so far, as one change; the transaction can keep going afterwards.</summary>
     public SignalStateChange ToChange() => new(Snapshot(_sessions), Snapshot(_preKeys), Snapshot(_signedPreKeys),
         Snapshot(_identities), Snapshot(_senderKeys));
