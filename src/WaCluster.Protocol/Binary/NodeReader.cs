@@ -266,25 +266,17 @@ internal ref struct NodeReader
     {
         var header = ReadByte();
         var packed = ReadBytes(header & 0x7f);
-        var length = packed.Length * 2 - (header >> 7);
-        if (length < 0) return;
+        var pairs = tag == BinaryTags.Nibble8 ? PackedStrings.NibblePairs : PackedStrings.HexPairs;
         var chars = _scratch.ReserveChars(packed.Length * 2);
         for (var i = 0; i < packed.Length; i++)
         {
-            var high = packed[i] >> 4;
-            var low = packed[i] & 0x0f;
-            if (tag == BinaryTags.Nibble8)
-            {
-                chars[2 * i] = PackedStrings.UnpackNibble(high);
-                chars[2 * i + 1] = PackedStrings.UnpackNibble(low);
-            }
-            else
-            {
-                chars[2 * i] = PackedStrings.UnpackHex(high);
-                chars[2 * i + 1] = PackedStrings.UnpackHex(low);
-            }
+            var pair = pairs[packed[i]];
+            if (pair == PackedStrings.InvalidPair) throw Fail($"invalid nibble in packed byte {packed[i]:X2}");
+            chars[2 * i] = (char)pair;
+            chars[2 * i + 1] = (char)(pair >> 16);
         }
-        _scratch.CharCount += length;
+        // An odd length drops the last (padding) character, which was still validated above, as Baileys does.
+        _scratch.CharCount += Math.Max(0, packed.Length * 2 - (header >> 7));
     }
 
     private void AppendNumber(int value)

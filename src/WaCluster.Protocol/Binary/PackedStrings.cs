@@ -48,15 +48,32 @@ internal static class PackedStrings
         _ => throw new BinaryCodecException($"'{c}' cannot be packed"),
     };
 
-    /// <summary>Character of a nibble-packed value; 15 is the NUL Baileys produces for padding anywhere in the data.</summary>
-    public static char UnpackNibble(int value) => value switch
+    /// <summary>Marks a packed byte holding a nibble outside the alphabet (12, 13, 14).</summary>
+    public const uint InvalidPair = uint.MaxValue;
+
+    /// <summary>Both characters of each nibble-packed byte (first in the low half), or <see cref="InvalidPair"/>.</summary>
+    public static readonly uint[] NibblePairs = BuildPairs(NibbleChar);
+
+    /// <summary>Both characters of each hex-packed byte (first in the low half).</summary>
+    public static readonly uint[] HexPairs = BuildPairs(value => (char)(value < 10 ? '0' + value : 'A' + value - 10));
+
+    /// <summary>Nibble alphabet; 15 is the NUL Baileys produces for padding, wherever it appears.</summary>
+    private static char? NibbleChar(int value) => value switch
     {
         <= 9 => (char)('0' + value),
         10 => '-',
         11 => '.',
         15 => '\0',
-        _ => throw new BinaryCodecException($"invalid nibble {value}"),
+        _ => null,
     };
 
-    public static char UnpackHex(int value) => (char)(value < 10 ? '0' + value : 'A' + value - 10);
+    private static uint[] BuildPairs(Func<int, char?> unpack)
+    {
+        var pairs = new uint[256];
+        for (var b = 0; b < pairs.Length; b++)
+        {
+            pairs[b] = unpack(b >> 4) is { } high && unpack(b & 0x0f) is { } low ? high | ((uint)low << 16) : InvalidPair;
+        }
+        return pairs;
+    }
 }
