@@ -1,0 +1,42 @@
+using WaCluster.Protocol.Jids;
+
+namespace WaCluster.Simulator.Accounts;
+
+/// <summary>A WhatsApp account: phone number, LID, the primary phone and its linked companion devices.</summary>
+public sealed class SimUser(string phoneNumber, string lid, uint advRawId, PrimaryPhone phone)
+{
+    private ushort _nextDeviceId = 1;
+    private uint _nextKeyIndex = 1;
+
+    public string PhoneNumber { get; } = phoneNumber;
+
+    public string Lid { get; } = lid;
+
+    public Jid PnJid => new(PhoneNumber, JidServer.User);
+
+    public Jid LidJid => new(Lid, JidServer.Lid);
+
+    /// <summary>The ADV raw id written into every device identity the phone signs.</summary>
+    public uint AdvRawId { get; } = advRawId;
+
+    public PrimaryPhone Phone { get; } = phone;
+
+    public Dictionary<ushort, SimDevice> Companions { get; } = [];
+
+    public string? PushName { get; set; }
+
+    /// <summary>Available/unavailable as last announced by any of the user's devices.</summary>
+    public string Presence { get; set; } = "unavailable";
+
+    public long LastSeen { get; set; }
+
+    /// <summary>Devices subscribed to this user's presence.</summary>
+    public HashSet<SimDevice> PresenceSubscribers { get; } = [];
+
+    public (ushort DeviceId, uint KeyIndex) AllocateDevice() => (_nextDeviceId++, _nextKeyIndex++);
+
+    /// <summary>This user's JID for a device, in the PN or LID namespace.</summary>
+    public Jid DeviceJid(ushort device, bool lid) => lid ? new(Lid, JidServer.Lid, device) : new(PhoneNumber, JidServer.User, device);
+
+    public override string ToString() => $"user {PhoneNumber} ({Lid}@lid)";
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace WaCluster.Simulator.Admin;
+
+/// <summary>
+/// Loopback control surface for tests and demos. <c>POST /admin/mock-phone/scan-qr</c> (QR text as the body) is the
+/// route mock WhatsApp servers conventionally offer to test clients.
+/// </summary>
+internal static class AdminRoutes
+{
+    public static void Map(IEndpointRouteBuilder routes, WaSimulator simulator)
+    {
+        routes.MapGet("/admin/root-key", () => Results.Json(new { publicKey = Convert.ToBase64String(simulator.RootPublicKey) }));
+        routes.MapGet("/admin/counters", () => Results.Json(simulator.Counters.Snapshot()));
+        routes.MapGet("/admin/queues", () => Results.Json(simulator.PendingCounts()));
+        routes.MapPost("/admin/users", (string? phone) => Guard(() => Results.Json(simulator.CreateUser(phone))));
+        routes.MapPost("/admin/connections/drop", (string jid) => Guard(() => simulator.DropConnection(jid) ? Results.Ok() : Results.NotFound()));
+        routes.MapPost("/admin/mock-phone/scan-qr", async (HttpRequest request, string? phone) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var qr = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(request.HttpContext.RequestAborted);
+                timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                return Results.Json(await simulator.ScanAsync(qr, phone, timeout.Token));
+            }
+            catch (SimulatorException ex)
+            {
+                return Results.BadRequest(new { error = ex.Message });
+            }
+        });
+    }
+
+    private static IResult Guard(Func<IResult> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (WaCluster.Protocol.ProtocolException ex)
+        {
+            return Results.BadRequest(new { error = ex.Message });
+        }
+    }
+}

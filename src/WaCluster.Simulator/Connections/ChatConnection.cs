@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using WaCluster.Protocol;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Framing;
+using WaCluster.Protocol.Noise;
+using WaCluster.Protocol.Proto;
+using WaCluster.Simulator.Accounts;
+using WaCluster.Simulator.Pairing;
+using WaCluster.Simulator.Stanzas;
+
+namespace WaCluster.Simulator.Connections;
+
+/// <summary>
+/// One client WebSocket: intro and Noise handshake, then encrypted binary nodes both ways. Frames may be split or
+/// coalesced across WebSocket messages; the frame decoder reassembles them. Outbound nodes go through a queue drained
+/// by a single writer, because the Noise nonce order must equal the wire order.
+/// </summary>
+public sealed class ChatConnection
+{
+    private const int ReadChunk = 16 * 1024;
+
+    private readonly WaSimulator _simulator;
+    private readonly WebSocket _socket;
+    private readonly ILogger _logger;
+    private readonly FrameDecoder _decoder;
+    private readonly FrameEncoder _encoder;
+    private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _lifetime = new();
+    private NoiseTransport? _transport;
+
+    internal ChatConnection(WaSimulator simulator, WebSocket socket, long number, ILogger logger)
+    {
+        _simulator = simulator;
+        _socket = socket;
+        _logger = logger;
+        Number = number;
+        _decoder = new FrameDecoder(expectIntro: true, simulator.Options.MaxFrameSize);
+        _encoder = new FrameEncoder([], simulator.Options.MaxFrameSize);
+    }
+
+    /// <summary>Sequence number of the connection since the simulator started.</summary>
+    public long Number { get; }
+
+    /// <summary>The device once logged in (or once linked, for a pairing connection).</summary>
+    public SimDevice? Device { get; internal set; }
+
+    /// <summary>Registration state while this connection waits to be linked by a QR scan.</summary>
+    internal PendingPairing? Pairing { get; set; }
+
+    /// <summary>True once a logged-in client sent passive/active: from then on stanzas are pushed live.</summary>
+    internal bool IsActive { get; set; }
+
+    /// <summary>The push name from the login payload.</summary>
+    internal string? PushName { get; set; }
+
+    public bool IsClosing => _lifetime.IsCancellationRequested || _outboundClosed;
+
+    private volatile bool _outboundClosed;
+
+    public TransportCounters Counters => _decoder.Counters;
+
+    /// <summary>Queues a node for the client; ignored once the connection is closing.</summary>
+    public void Send(BinaryNode node)
+    {
+        if (_outbound.Writer.TryWrite(new Outbound(node, CloseAfter: false))) _simulator.Counters.StanzaOut();
+    }
+
+    /// <summary>Sends <paramref name="node"/> (a stream error, typically) as the last stanza, then closes.</summary>
+    public void SendAndClose(BinaryNode node)
+    {
+        if (_outbound.Writer.TryWrite(new Outbound(node, CloseAfter: true))) _simulator.Counters.StanzaOut();
+        _outboundClosed = true;
+        _outbound.Writer.TryComplete();
+    }
+
+    /// <summary>Cuts the connection without a goodbye, as a network drop would.</summary>
+    public void Abort()
+    {
+        _outboundClosed = true;
+        _outbound.Writer.TryComplete();
+        _lifetime.Cancel();
+        _socket.Abort();
+    }
+
+    internal async Task RunAsync(CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _lifetime.Token);
+        var token = linked.Token;
+        Task? writer = null;
+        try
+        {
+            ClientPayload payload;
+            byte[] clientStatic;
+            using (var responder = new NoiseResponder(_simulator.StaticKey, _simulator.CertificateChain))
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(token))
+            {
+                deadline.CancelAfter(_simulator.Options.HandshakeTimeout);
+                var hello = await ReadFrameAsync(deadline.Token) ?? throw new SimulatorException("closed before ClientHello");
+                var serverHello = responder.ReadClientHello(_decoder.Header, hello.Span);
+                await _socket.SendAsync(_encoder.Encode(serverHello), WebSocketMessageType.Binary, true, deadline.Token);
+                var finish = await ReadFrameAsync(deadline.Token) ?? throw new SimulatorException("closed before ClientFinish");
+                responder.ReadClientFinish(finish.Span);
+                _transport = responder.CreateTransport();
+                clientStatic = responder.ClientStaticKey!;
+                payload = ParsePayload(responder.ClientPayload!);
+            }
+            writer = Task.Run(() => WriteLoopAsync(token), CancellationToken.None);
+            _simulator.OnClientPayload(this, payload, clientStatic);
+            while (!token.IsCancellationRequested)
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
+                idle.CancelAfter(_simulator.Options.IdleTimeout);
+                var frame = await ReadFrameAsync(idle.Token);
+                if (frame is not { } ciphertext) break;
+                var node = BinaryDecoder.Decode(_transport.Decrypt(ciphertext.Span), _simulator.Options.MaxFrameSize);
+                _simulator.Counters.StanzaIn();
+                _simulator.Dispatch(this, node);
+            }
+        }
+        catch (ProtocolException ex)
+        {
+            // Garbage, a forged ciphertext, an oversized frame or a bad handshake: a real server just hangs up.
+            _simulator.Counters.ProtocolError();
+            _logger.LogDebug("connection {Number} closed on bad input: {Reason}", Number, ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogDebug("connection {Number} timed out or was stopped", Number);
+        }
+        catch (WebSocketException ex)
+        {
+            _logger.LogDebug("connection {Number} transport failed: {Reason}", Number, ex.Message);
+        }
+        finally
+        {
+            _simulator.OnDisconnected(this);
+            _outboundClosed = true;
+            _outbound.Writer.TryComplete();
+            if (writer is not null) await writer;
+            await CloseSocketAsync();
+            _transport?.Dispose();
+        }
+    }
+
+    private static ClientPayload ParsePayload(byte[] bytes)
+    {
+        try
+        {
+            return ClientPayload.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            throw new SimulatorException("ClientPayload is not a valid protobuf");
+        }
+    }
+
+    /// <summary>The next whole frame, valid until the next call; null when the client closed between frames.</summary>
+    private async ValueTask<ReadOnlyMemory<byte>?> ReadFrameAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            if (_decoder.TryReadFrame(out var frame)) return frame;
+            var result = await _socket.ReceiveAsync(_decoder.GetWriteMemory(ReadChunk), token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                _decoder.Finish();
+                return null;
+            }
+            if (result.MessageType != WebSocketMessageType.Binary) throw new SimulatorException("text WebSocket message on a binary stream");
+            _decoder.Advance(result.Count);
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken token)
+    {
+        var grace = TimeSpan.Zero;
+        try
+        {
+            await foreach (var item in _outbound.Reader.ReadAllAsync(token))
+            {
+                await WriteNodeAsync(item.Node, token);
+                if (item.CloseAfter)
+                {
+                    // Clients act on a stream error only once it is processed; closing at once would race it.
+                    grace = _simulator.Options.CloseGrace;
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            _logger.LogDebug("connection {Number} writer stopped: {Reason}", Number, ex.Message);
+        }
+        finally
+        {
+            if (grace > TimeSpan.Zero) _lifetime.CancelAfter(grace);
+            else _lifetime.Cancel();
+        }
+    }
+
+    private async Task WriteNodeAsync(BinaryNode node, CancellationToken token)
+    {
+        var plaintext = BinaryEncoder.Encode(node);
+        var payloadLength = plaintext.Length + NoiseProtocol.TagLength;
+        var frameLength = _encoder.FrameLength(payloadLength);
+        var buffer = ArrayPool<byte>.Shared.Rent(frameLength);
+        try
+        {
+            var offset = _encoder.WriteHeader(buffer, payloadLength);
+            _transport!.Writer.Encrypt(plaintext, buffer.AsSpan(offset, payloadLength));
+            await _socket.SendAsync(buffer.AsMemory(0, frameLength), WebSocketMessageType.Binary, true, token);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task CloseSocketAsync()
+    {
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The peer is gone already; nothing left to tell it.
+        }
+        finally
+        {
+            _socket.Abort();
+        }
+    }
+
+    public override string ToString() => $"connection {Number} ({Device?.ToString() ?? "not logged in"})";
+
+    private readonly record struct Outbound(BinaryNode Node, bool CloseAfter);
+}

@@ -1,0 +1,25 @@
+using System.Globalization;
+using WaCluster.Simulator;
+
+// dotnet run --project src/WaCluster.Simulator -- [--port N] [--seed N]
+var options = new SimulatorOptions();
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    options = args[i] switch
+    {
+        "--port" => options with { Port = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+        "--seed" => options with { Seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+        _ => throw new ArgumentException($"unknown option {args[i]}; use --port N, --seed N"),
+    };
+}
+await using var host = await SimulatorHost.StartAsync(options);
+Console.WriteLine($"url {host.ChatUri}");
+Console.WriteLine($"admin {host.BaseUri}admin/");
+Console.WriteLine($"root-key {Convert.ToBase64String(host.Simulator.RootPublicKey)}");
+var stop = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.TrySetResult();
+};
+await stop.Task;

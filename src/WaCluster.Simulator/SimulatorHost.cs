@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WaCluster.Simulator.Admin;
+
+namespace WaCluster.Simulator;
+
+/// <summary>
+/// Hosts a <see cref="WaSimulator"/> on loopback with Kestrel: the WhatsApp WebSocket at <c>/ws/chat</c> and the
+/// admin routes under <c>/admin</c>. Usable in-process (tests) and from the executable.
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+
+    private SimulatorHost(WebApplication app, WaSimulator simulator)
+    {
+        _app = app;
+        Simulator = simulator;
+    }
+
+    public WaSimulator Simulator { get; }
+
+    /// <summary>http://127.0.0.1:port/</summary>
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The URL clients connect to: ws://127.0.0.1:port/ws/chat</summary>
+    public Uri ChatUri => new($"ws://{BaseUri.Authority}/ws/chat");
+
+    public static async Task<SimulatorHost> StartAsync(SimulatorOptions? options = null, Action<ILoggingBuilder>? logging = null)
+    {
+        options ??= new SimulatorOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        var app = builder.Build();
+        var simulator = new WaSimulator(options, app.Services.GetRequiredService<ILoggerFactory>());
+        var host = new SimulatorHost(app, simulator);
+        app.UseWebSockets();
+        app.Map("/ws/chat", async context =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await simulator.HandleWebSocketAsync(socket, host._stopping.Token);
+        });
+        AdminRoutes.Map(app, simulator);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host.BaseUri = new Uri(address + "/");
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        Simulator.DropAll();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+    }
+}

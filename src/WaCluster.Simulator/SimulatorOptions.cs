@@ -1,0 +1,29 @@
+namespace WaCluster.Simulator;
+
+/// <summary>How a simulator instance listens and how strict it is with its clients.</summary>
+public sealed record SimulatorOptions
+{
+    /// <summary>Loopback port; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Seeds every random choice the simulator makes (phone numbers, LIDs, refs, ids), so runs repeat.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Largest inbound frame accepted; a longer declared length closes the connection.</summary>
+    public int MaxFrameSize { get; init; } = 4 << 20;
+
+    /// <summary>Time a new connection gets to finish the Noise handshake (half-open connections are cut after it).</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Silence tolerated from a logged-in client; Baileys pings every 30 s.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(75);
+
+    /// <summary>After a stream error the server waits this long for the client to hang up before closing itself.</summary>
+    public TimeSpan CloseGrace { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How many QR refs a registering client gets in its pair-device stanza.</summary>
+    public int PairingRefCount { get; init; } = 6;
+
+    /// <summary>Below this many one-time pre-keys left, the device is told to upload more.</summary>
+    public int LowPreKeyThreshold { get; init; } = 5;
+}

@@ -1,0 +1,76 @@
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
+using WaCluster.Simulator.Accounts;
+
+namespace WaCluster.Simulator.Stanzas;
+
+/// <summary>
+/// 1:1 message fan-out. The sender encrypted one &lt;enc&gt; per recipient device (&lt;participants&gt;&lt;to jid&gt;), or
+/// sent a single direct &lt;enc&gt; to one device (retry resend). Each device gets its own stanza from the sender's
+/// device JID, in the namespace (PN or LID) the sender addressed, with the other namespace as sender_lid/sender_pn;
+/// copies to the sender's own devices carry the chat as recipient. The sender gets a server ack with the time.
+/// </summary>
+internal static class MessageRelay
+{
+    // Attributes of the sender's stanza that recipients see unchanged.
+    private static readonly string[] ForwardedAttributes = ["type", "edit", "category", "mediatype", "push_priority"];
+
+    public static void Relay(WaSimulator simulator, SimDevice sender, BinaryNode message)
+    {
+        var id = message.RequireAttribute("id");
+        var to = message.RequireJid("to");
+        var now = WaSimulator.Now;
+        if (!(to.IsPnUser || to.IsLid) || simulator.Directory.Find(to) is null)
+        {
+            // Groups, broadcasts and newsletters come in a later slice; unknown users cannot be reached.
+            sender.Connection?.Send(new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "404"), ("t", ServerNodes.Timestamp(now))]));
+            return;
+        }
+        var deviceIdentity = message.GetChild("device-identity");
+        foreach (var (target, encrypted) in Targets(message, to))
+        {
+            var user = simulator.Directory.Find(target);
+            if (user is null) continue;
+            if (target.Device == 0)
+            {
+                user.Phone.ReceivedStanzas++;
+                continue;
+            }
+            if (!user.Companions.TryGetValue(target.Device, out var device) || device == sender) continue;
+            var content = new List<BinaryNode>(encrypted);
+            if (deviceIdentity is not null && encrypted.Any(e => e["type"] == "pkmsg")) content.Add(deviceIdentity);
+            simulator.Deliver(device, new PendingStanza(id, "message",
+                new BinaryNode("message", Attributes(sender, message, to, target, user == sender.User, id, now), content.ToArray())));
+        }
+        sender.Connection?.Send(ServerNodes.Ack("message", id, to.ToString(), t: now));
+    }
+
+    private static IEnumerable<(Jid Target, BinaryNode[] Encrypted)> Targets(BinaryNode message, Jid to)
+    {
+        if (message.GetChild("participants") is { } participants)
+        {
+            foreach (var participant in participants.GetChildren("to"))
+            {
+                yield return (participant.RequireJid("jid"), participant.GetChildren("enc").ToArray());
+            }
+        }
+        var direct = message.GetChildren("enc").ToArray();
+        if (direct.Length > 0) yield return (to, direct);
+    }
+
+    private static NodeAttribute[] Attributes(SimDevice sender, BinaryNode message, Jid to, Jid target, bool ownDevice, string id, long now)
+    {
+        var attributes = new List<NodeAttribute>
+        {
+            ("from", sender.User.DeviceJid(sender.Id, target.IsLid)),
+            ("id", id),
+            ("t", ServerNodes.Timestamp(now)),
+        };
+        foreach (var name in ForwardedAttributes) attributes.Add((name, message[name]));
+        if (ownDevice) attributes.Add(("recipient", to.ToString()));
+        else if (target.IsLid) attributes.Add(("sender_pn", sender.User.DeviceJid(sender.Id, lid: false)));
+        else attributes.Add(("sender_lid", sender.User.DeviceJid(sender.Id, lid: true)));
+        attributes.Add(("notify", sender.User.PushName));
+        return attributes.ToArray();
+    }
+}

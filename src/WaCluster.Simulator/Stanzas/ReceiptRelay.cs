@@ -1,0 +1,39 @@
+using WaCluster.Protocol.Binary;
+using WaCluster.Simulator.Accounts;
+
+namespace WaCluster.Simulator.Stanzas;
+
+/// <summary>
+/// Delivery, read and retry receipts: relayed from the receipting device's JID to the addressed device, or to every
+/// companion of the addressed user; the receipting device gets a server ack.
+/// </summary>
+internal static class ReceiptRelay
+{
+    public static void Relay(WaSimulator simulator, SimDevice sender, BinaryNode receipt)
+    {
+        var id = receipt.RequireAttribute("id");
+        var to = receipt.RequireJid("to");
+        var user = simulator.Directory.Find(to);
+        if (user is not null)
+        {
+            var attributes = new List<NodeAttribute> { ("from", sender.User.DeviceJid(sender.Id, to.IsLid)) };
+            foreach (var attribute in receipt.Attributes)
+            {
+                if (attribute.Key is not ("to" or "from")) attributes.Add(attribute);
+            }
+            if (receipt["t"] is null) attributes.Add(("t", ServerNodes.Timestamp(WaSimulator.Now)));
+            var relayed = receipt.ContentKind == NodeContentKind.Children
+                ? new BinaryNode("receipt", attributes.ToArray(), receipt.Children.AsSpan())
+                : new BinaryNode("receipt", attributes.ToArray());
+            var targets = to.Device != 0
+                ? user.Companions.TryGetValue(to.Device, out var one) ? [one] : []
+                : user.Companions.Values.ToArray();
+            foreach (var device in targets)
+            {
+                if (device != sender) simulator.Deliver(device, new PendingStanza(id, "receipt", relayed));
+            }
+            if (to.Device == 0) user.Phone.ReceivedStanzas++;
+        }
+        sender.Connection?.Send(ServerNodes.Ack("receipt", id, to.ToString(), type: receipt["type"]));
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Crypto;
+using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Noise.Certificates;
+using WaCluster.Protocol.Proto;
+using WaCluster.Simulator.Accounts;
+using WaCluster.Simulator.Connections;
+using WaCluster.Simulator.Pairing;
+using WaCluster.Simulator.Stanzas;
+
+namespace WaCluster.Simulator;
+
+/// <summary>An account as the control surface reports it.</summary>
+public sealed record AccountInfo(string Phone, string Jid, string Lid, string? DeviceJid = null, string? DeviceLid = null);
+
+/// <summary>
+/// The server's state and behaviour, independent of hosting: certificate chain and Noise key, the user directory,
+/// connections, pairing, routing of stanzas. All state changes happen under <see cref="Gate"/>; handlers never block
+/// under it (sending only queues).
+/// </summary>
+public sealed class WaSimulator
+{
+    private readonly Dictionary<string, PendingPairing> _pairingsByRef = new(StringComparer.Ordinal);
+    private readonly HashSet<ChatConnection> _connections = [];
+    private readonly ILoggerFactory _loggerFactory;
+    private long _nextConnection;
+    private long _nextId;
+
+    public WaSimulator(SimulatorOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        Options = options ?? new SimulatorOptions();
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Random = new Random(Options.Seed);
+        Directory = new UserDirectory(Random);
+        var root = Curve25519.GenerateKeyPair();
+        RootPublicKey = root.PublicKey;
+        StaticKey = Curve25519.GenerateKeyPair();
+        CertificateChain = new CertificateChainBuilder { Root = root, LeafKey = StaticKey.PublicKey }.BuildBytes();
+    }
+
+    public SimulatorOptions Options { get; }
+
+    public SimulatorCounters Counters { get; } = new();
+
+    /// <summary>Public key of the test root that certifies this server; clients must trust it instead of WhatsApp's.</summary>
+    public byte[] RootPublicKey { get; }
+
+    internal KeyPair StaticKey { get; }
+
+    internal byte[] CertificateChain { get; }
+
+    internal object Gate { get; } = new();
+
+    internal UserDirectory Directory { get; }
+
+    internal Random Random { get; }
+
+    internal static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>Serves one accepted WebSocket until it closes.</summary>
+    public async Task HandleWebSocketAsync(WebSocket socket, CancellationToken stopping)
+    {
+        var connection = new ChatConnection(this, socket, Interlocked.Increment(ref _nextConnection), _loggerFactory.CreateLogger<ChatConnection>());
+        lock (Gate) _connections.Add(connection);
+        Counters.ConnectionOpened();
+        await connection.RunAsync(stopping);
+    }
+
+    /// <summary>Creates a phone-only account (no companion yet).</summary>
+    public AccountInfo CreateUser(string? phoneNumber = null)
+    {
+        lock (Gate) return Describe(Directory.Create(phoneNumber), null);
+    }
+
+    /// <summary>
+    /// The phone scanning a companion's QR: links the waiting client to the account of <paramref name="phoneNumber"/>
+    /// (created if new; a fresh number when null). Completes once the companion has counter-signed its identity.
+    /// </summary>
+    public async Task<AccountInfo> ScanAsync(string qrText, string? phoneNumber = null, CancellationToken cancellationToken = default)
+    {
+        var qr = PairingQr.Parse(qrText);
+        PendingPairing pending;
+        lock (Gate)
+        {
+            pending = _pairingsByRef.GetValueOrDefault(qr.Ref) ?? throw new SimulatorException($"no client is waiting with QR ref {qr.Ref}");
+            PairingFlow.SendPairSuccess(this, pending, qr, phoneNumber);
+        }
+        var device = await pending.Linked.Task.WaitAsync(cancellationToken);
+        lock (Gate) return Describe(device.User, device);
+    }
+
+    /// <summary>Stanzas each device still owes an ack for, by device JID.</summary>
+    public IReadOnlyDictionary<string, int> PendingCounts()
+    {
+        lock (Gate)
+        {
+            return Directory.Users.SelectMany(u => u.Companions.Values).ToDictionary(d => d.PnJid.ToString(), d => d.Pending.Count);
+        }
+    }
+
+    /// <summary>Cuts the connection of a device (as a network drop would); false when it is not connected.</summary>
+    public bool DropConnection(string deviceJid)
+    {
+        ChatConnection? connection;
+        lock (Gate) connection = FindDevice(Jid.Parse(deviceJid))?.Connection;
+        connection?.Abort();
+        return connection is not null;
+    }
+
+    /// <summary>Cuts every connection (used when the host stops).</summary>
+    public void DropAll()
+    {
+        ChatConnection[] all;
+        lock (Gate) all = [.. _connections];
+        foreach (var connection in all) connection.Abort();
+    }
+
+    internal string NewStanzaId() => "sim." + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    internal string NewRef()
+    {
+        Span<byte> bytes = stackalloc byte[18];
+        Random.NextBytes(bytes);
+        return "2@" + Convert.ToBase64String(bytes);
+    }
+
+    internal void RegisterPairing(PendingPairing pending)
+    {
+        foreach (var reference in pending.Refs) _pairingsByRef[reference] = pending;
+    }
+
+    internal void ForgetPairing(PendingPairing pending)
+    {
+        foreach (var reference in pending.Refs) _pairingsByRef.Remove(reference);
+    }
+
+    /// <summary>A companion device, or null for unknown ones and for device 0 (the phone).</summary>
+    internal SimDevice? FindDevice(Jid jid) =>
+        Directory.Find(jid) is { } user && user.Companions.TryGetValue(jid.Device, out var device) ? device : null;
+
+    internal void OnClientPayload(ChatConnection connection, ClientPayload payload, byte[] clientStatic)
+    {
+        lock (Gate) LoginFlow.Handle(this, connection, payload, clientStatic);
+    }
+
+    internal void Dispatch(ChatConnection connection, BinaryNode node)
+    {
+        lock (Gate)
+        {
+            // After a stream error the connection only lingers for the client to hang up.
+            if (!connection.IsClosing) StanzaRouter.Route(this, connection, node);
+        }
+    }
+
+    /// <summary>Queues a stanza for a device until it acks; pushes it now when the device is online and active.</summary>
+    internal void Deliver(SimDevice device, PendingStanza stanza)
+    {
+        device.Pending.Add(stanza);
+        if (device.Connection is { IsActive: true } connection) connection.Send(stanza.Node);
+    }
+
+    internal void OnDisconnected(ChatConnection connection)
+    {
+        lock (Gate)
+        {
+            if (!_connections.Remove(connection)) return;
+            if (connection.Device is { } device)
+            {
+                if (device.Connection == connection) device.Connection = null;
+                device.User.PresenceSubscribers.Remove(device);
+            }
+            if (connection.Pairing is { } pending)
+            {
+                ForgetPairing(pending);
+                pending.Linked.TrySetException(new SimulatorException("the companion disconnected before pairing completed"));
+            }
+        }
+        Counters.ConnectionClosed();
+    }
+
+    internal static AccountInfo Describe(SimUser user, SimDevice? device) =>
+        new(user.PhoneNumber, user.PnJid.ToString(), user.LidJid.ToString(), device?.PnJid.ToString(), device?.LidJid.ToString());
+}

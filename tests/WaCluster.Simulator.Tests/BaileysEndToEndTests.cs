@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using WaCluster.TestSupport;
+
+namespace WaCluster.Simulator.Tests;
+
+/// <summary>Unmodified Baileys clients pair by QR through the admin route, talk 1:1 and receive an offline backlog.</summary>
+[Trait("Proof", "sim-baileys")]
+public sealed class BaileysEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);
+    private SimulatorHost _host = null!;
+    private NodeHarness _node = null!;
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync()
+    {
+        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 42 });
+        _node = await NodeHarness.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.CallAsync("sim.stopAll", timeout: Slow);
+        await _node.DisposeAsync();
+        await _host.DisposeAsync();
+        _http.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_clients_pair_exchange_text_with_receipts_and_get_an_offline_backlog_once()
+    {
+        var alice = await PairAsync("alice");
+        var bob = await PairAsync("bob");
+        Assert.NotEqual(alice.Phone, bob.Phone);
+
+        var toBob = await SendAsync("alice", bob.Jid, "hello bob");
+        var atBob = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
+        Assert.Equal("hello bob", Assert.Single(atBob).Text);
+        Assert.Equal(toBob[0], atBob[0].Id);
+
+        var toAlice = await SendAsync("bob", alice.Jid, "hello alice");
+        var atAlice = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "alice", count = 1 }, Slow);
+        Assert.Equal("hello alice", Assert.Single(atAlice).Text);
+
+        // Delivery receipts: status 3 (DELIVERY_ACK) on the sender's side, both ways.
+        Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "alice", messageIds = toBob }, Slow), s => Assert.True(s >= 3));
+        Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "bob", messageIds = toAlice }, Slow), s => Assert.True(s >= 3));
+
+        await _node.CallAsync("sim.disconnect", new { id = "bob" }, Slow);
+        var backlog = Enumerable.Range(1, 5).Select(i => $"while you were away #{i}").ToArray();
+        var backlogIds = await _node.CallAsync<string[]>("sim.send", new { id = "alice", to = bob.Jid, texts = backlog }, Slow);
+        Assert.True(_host.Simulator.PendingCounts()[bob.DeviceJid!] >= backlog.Length);
+
+        await _node.CallAsync("sim.reconnect", new { id = "bob" }, Slow);
+        await _node.CallAsync("sim.waitOpen", new { id = "bob", opens = 2 }, Slow);
+        var all = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 + backlog.Length }, Slow);
+        var offline = all.Skip(1).ToArray();
+        Assert.Equal(backlog, offline.Select(m => m.Text).ToArray());
+        Assert.Equal(backlogIds, offline.Select(m => m.Id).ToArray());
+
+        // Nothing more arrives: wait for the acks to drain the queue, then the count must still be exact.
+        await WaitUntilAsync(() => _host.Simulator.PendingCounts()[bob.DeviceJid!] == 0);
+        var final = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
+        Assert.Equal(1 + backlog.Length, final.Length);
+        Assert.Equal(final.Length, final.Select(m => m.Id).Distinct().Count());
+        Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "alice", messageIds = backlogIds }, Slow), s => Assert.True(s >= 3));
+    }
+
+    private async Task<AccountInfo> PairAsync(string id)
+    {
+        var start = await _node.CallAsync<StartResult>("sim.start", new
+        {
+            id,
+            url = _host.ChatUri.ToString(),
+            rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey),
+            name = id,
+        }, Slow);
+        Assert.StartsWith("https://wa.me/settings/linked_devices#", start.Qr);
+        using var response = await _http.PostAsync(new Uri(_host.BaseUri, "admin/mock-phone/scan-qr"), new StringContent(start.Qr));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var account = (await response.Content.ReadFromJsonAsync<AccountInfo>())!;
+        var open = await _node.CallAsync<OpenResult>("sim.waitOpen", new { id, opens = 1 }, Slow);
+        Assert.Equal(account.DeviceJid, open.Me.Id);
+        Assert.Equal(account.DeviceLid, open.Me.Lid);
+        Assert.Contains(515, open.Closes);
+        return account;
+    }
+
+    private Task<string[]> SendAsync(string id, string to, string text) =>
+        _node.CallAsync<string[]>("sim.send", new { id, to, texts = new[] { text } }, Slow);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Slow;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed record StartResult(string Qr);
+
+    private sealed record OpenResult(Me Me, int[] Closes);
+
+    private sealed record Me(string Id, [property: JsonPropertyName("lid")] string? Lid);
+
+    private sealed record Received(string Id, string From, string Text);
+}

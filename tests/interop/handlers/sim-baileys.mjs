@@ -1,0 +1,46 @@
+// Ops that drive unmodified Baileys clients against the simulator (see ../sim/baileys-client.mjs).
+import { SimClient } from '../sim/baileys-client.mjs'
+import { setCertificateRoot } from './util.mjs'
+
+const clients = new Map()
+const client = id => clients.get(id) ?? (() => { throw new Error(`no sim client ${id}`) })()
+
+export const ops = {
+  // Starts a fresh (unpaired) client and returns its first QR text.
+  'sim.start': async ({ id, url, rootKey, name, timeoutMs = 20000 }) => {
+    setCertificateRoot(rootKey)
+    const c = new SimClient({ url, name })
+    clients.set(id, c)
+    c.connect()
+    return { qr: await c.waitQr(timeoutMs) }
+  },
+  // Waits until the client has opened `opens` connections (1 = logged in after pairing); returns its identity.
+  'sim.waitOpen': async ({ id, opens = 1, timeoutMs = 30000 }) => {
+    const c = client(id)
+    await c.waitOpen(opens, timeoutMs)
+    return { me: c.creds.me, closes: c.closes }
+  },
+  'sim.send': async ({ id, to, texts }) => {
+    const c = client(id)
+    const ids = []
+    for (const text of texts) ids.push(await c.send(to, text))
+    return ids
+  },
+  'sim.waitReceived': async ({ id, count, timeoutMs = 30000 }) => {
+    const c = client(id)
+    await c.waitReceived(count, timeoutMs)
+    return c.received
+  },
+  // Waits until every listed message of ours reached `status` (3 = delivered to the recipient's device).
+  'sim.waitStatus': async ({ id, messageIds, status = 3, timeoutMs = 30000 }) => {
+    const c = client(id)
+    for (const m of messageIds) await c.waitStatus(m, status, timeoutMs)
+    return messageIds.map(m => c.statuses.get(m))
+  },
+  'sim.disconnect': async ({ id }) => { await client(id).disconnect() },
+  'sim.reconnect': async ({ id }) => { client(id).connect() },
+  'sim.stopAll': async () => {
+    for (const c of clients.values()) await c.disconnect().catch(() => {})
+    clients.clear()
+  }
+}

@@ -1,0 +1,127 @@
+// An unmodified Baileys client driven against the WaCluster simulator: in-memory auth state, silent logger,
+// automatic reconnect after the 515 restart that follows pairing, and recorders for what the tests wait on.
+import { makeWASocket, initAuthCreds, DisconnectReason } from 'baileys'
+
+const silent = { level: 'silent', child: () => silent, trace () {}, debug () {}, info () {}, warn () {}, error () {}, fatal () {} }
+
+const memoryKeyStore = () => {
+  const data = new Map()
+  return {
+    get: async (type, ids) => Object.fromEntries(ids.map(id => [id, data.get(`${type}/${id}`)]).filter(([, v]) => v !== undefined)),
+    set: async changes => {
+      for (const [type, values] of Object.entries(changes)) {
+        for (const [id, value] of Object.entries(values ?? {})) {
+          if (value === null || value === undefined) data.delete(`${type}/${id}`)
+          else data.set(`${type}/${id}`, value)
+        }
+      }
+    }
+  }
+}
+
+// Resolves when `predicate()` is truthy, re-checked whenever the client records something.
+const waitFor = (client, predicate, timeoutMs, what) => new Promise((resolve, reject) => {
+  const check = () => {
+    const value = predicate()
+    if (value) {
+      clearTimeout(timer)
+      client.waiters.delete(check)
+      resolve(value)
+    }
+  }
+  const timer = setTimeout(() => {
+    client.waiters.delete(check)
+    reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; state ${JSON.stringify(client.summary())}`))
+  }, timeoutMs)
+  client.waiters.add(check)
+  check()
+})
+
+export class SimClient {
+  constructor ({ url, name }) {
+    this.url = url
+    this.name = name
+    this.creds = initAuthCreds()
+    this.keys = memoryKeyStore()
+    this.waiters = new Set()
+    this.qrs = []
+    this.received = [] // { id, from, text }
+    this.statuses = new Map() // message id -> highest status seen
+    this.opens = 0
+    this.closes = []
+    this.stopped = false
+    this.sock = undefined
+  }
+
+  notify () { for (const check of [...this.waiters]) check() }
+
+  summary () {
+    return { name: this.name, me: this.creds.me, opens: this.opens, closes: this.closes, received: this.received.length, qrs: this.qrs.length }
+  }
+
+  connect () {
+    this.stopped = false
+    const sock = makeWASocket({
+      waWebSocketUrl: this.url,
+      auth: { creds: this.creds, keys: this.keys },
+      logger: silent,
+      browser: ['Ubuntu', 'Chrome', '22.04'],
+      shouldSyncHistoryMessage: () => false,
+      markOnlineOnConnect: false,
+      connectTimeoutMs: 20000,
+      defaultQueryTimeoutMs: 20000
+    })
+    this.sock = sock
+    sock.ev.on('creds.update', update => Object.assign(this.creds, update))
+    sock.ev.on('connection.update', update => {
+      if (update.qr) this.qrs.push(update.qr)
+      if (update.connection === 'open') this.opens++
+      if (update.connection === 'close') {
+        const code = update.lastDisconnect?.error?.output?.statusCode
+        this.closes.push(code ?? 0)
+        if (this.sock === sock) this.sock = undefined
+        if (code === DisconnectReason.restartRequired && !this.stopped) this.connect()
+      }
+      this.notify()
+    })
+    sock.ev.on('messages.upsert', ({ messages }) => {
+      for (const m of messages) {
+        if (m.key.fromMe) continue
+        const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text
+        if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, text })
+      }
+      this.notify()
+    })
+    sock.ev.on('messages.update', updates => {
+      for (const { key, update } of updates) {
+        if (key.fromMe && typeof update.status === 'number') {
+          this.statuses.set(key.id, Math.max(update.status, this.statuses.get(key.id) ?? 0))
+        }
+      }
+      this.notify()
+    })
+  }
+
+  waitQr (timeoutMs) { return waitFor(this, () => this.qrs[0], timeoutMs, 'a QR code') }
+
+  waitOpen (opens, timeoutMs) { return waitFor(this, () => this.opens >= opens && this.sock, timeoutMs, `open #${opens}`) }
+
+  waitReceived (count, timeoutMs) { return waitFor(this, () => this.received.length >= count, timeoutMs, `${count} messages`) }
+
+  waitStatus (id, status, timeoutMs) { return waitFor(this, () => (this.statuses.get(id) ?? 0) >= status, timeoutMs, `status ${status} of ${id}`) }
+
+  async send (to, text) {
+    const sent = await this.sock.sendMessage(to, { text })
+    return sent.key.id
+  }
+
+  // Goes offline the way a dropped client does: the socket ends, creds and keys stay for the next connect.
+  async disconnect () {
+    this.stopped = true
+    const sock = this.sock
+    if (!sock) return
+    const closed = this.closes.length
+    sock.end(undefined)
+    await waitFor(this, () => this.closes.length > closed, 10000, 'close')
+  }
+}
