@@ -8,7 +8,7 @@ namespace WaCluster.Simulator.Tests;
 [Trait("Proof", "sim-baileys")]
 public sealed class BaileysEndToEndTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(40);
     private SimulatorHost _host = null!;
     private NodeHarness _node = null!;
     private readonly HttpClient _http = new();
@@ -64,7 +64,6 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         var final = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
         Assert.Equal(1 + backlog.Length, final.Length);
         Assert.Equal(final.Length, final.Select(m => m.Id).Distinct().Count());
-        Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "alice", messageIds = backlogIds }, Slow), s => Assert.True(s >= 3));
     }
 
     private async Task<AccountInfo> PairAsync(string id)

@@ -5,7 +5,7 @@ namespace WaCluster.Simulator.Stanzas;
 
 /// <summary>
 /// Delivery, read and retry receipts: relayed from the receipting device's JID to the addressed device, or to every
-/// companion of the addressed user; the receipting device gets a server ack.
+/// companion of the addressed user; the receipting device gets a server ack and its copies of the messages are settled.
 /// </summary>
 internal static class ReceiptRelay
 {
@@ -13,6 +13,12 @@ internal static class ReceiptRelay
     {
         var id = receipt.RequireAttribute("id");
         var to = receipt.RequireJid("to");
+        // A client receipts a message instead of acking it: the receipt settles the message in its queue.
+        sender.Pending.Acknowledge(id, "message");
+        foreach (var item in receipt.GetChild("list")?.GetChildren("item") ?? [])
+        {
+            if (item["id"] is { } listed) sender.Pending.Acknowledge(listed, "message");
+        }
         var user = simulator.Directory.Find(to);
         if (user is not null)
         {

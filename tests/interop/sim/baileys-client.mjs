@@ -67,12 +67,17 @@ export class SimClient {
       logger: silent,
       browser: ['Ubuntu', 'Chrome', '22.04'],
       shouldSyncHistoryMessage: () => false,
-      markOnlineOnConnect: false,
+      // Online clients send delivery receipts; offline ones send 'inactive' receipts that set no status.
+      markOnlineOnConnect: true,
       connectTimeoutMs: 20000,
       defaultQueryTimeoutMs: 20000
     })
     this.sock = sock
-    sock.ev.on('creds.update', update => Object.assign(this.creds, update))
+    sock.ev.on('creds.update', update => {
+      Object.assign(this.creds, update)
+      // Presence needs a push name; a freshly paired companion has none until the user sets one.
+      if (this.creds.me && !this.creds.me.name) this.creds.me.name = this.name
+    })
     sock.ev.on('connection.update', update => {
       if (update.qr) this.qrs.push(update.qr)
       if (update.connection === 'open') this.opens++
