@@ -30,6 +30,7 @@ public sealed class ChatConnection
     private readonly FrameEncoder _encoder;
     private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private NoiseTransport? _transport;
 
     internal ChatConnection(WaSimulator simulator, WebSocket socket, long number, ILogger logger)
@@ -60,6 +61,7 @@ public sealed class ChatConnection
     public bool IsClosing => _lifetime.IsCancellationRequested || _outboundClosed;
 
     private volatile bool _outboundClosed;
+    private int _closeStarted;
 
     public TransportCounters Counters => _decoder.Counters;
 
@@ -137,6 +139,7 @@ public sealed class ChatConnection
         }
         finally
         {
+            _readerDone.TrySetResult();
             _simulator.OnDisconnected(this);
             _outboundClosed = true;
             _outbound.Writer.TryComplete();
@@ -197,8 +200,13 @@ public sealed class ChatConnection
         }
         finally
         {
-            if (grace > TimeSpan.Zero) _lifetime.CancelAfter(grace);
-            else _lifetime.Cancel();
+            if (grace > TimeSpan.Zero)
+            {
+                // Let the client hang up first; if it does not within the grace period, close the stream ourselves.
+                await Task.WhenAny(_readerDone.Task, Task.Delay(grace, CancellationToken.None));
+                await CloseSocketAsync();
+            }
+            _lifetime.Cancel();
         }
     }
 
@@ -222,6 +230,7 @@ public sealed class ChatConnection
 
     private async Task CloseSocketAsync()
     {
+        if (Interlocked.Exchange(ref _closeStarted, 1) != 0) return;
         try
         {
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -233,9 +242,6 @@ public sealed class ChatConnection
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
             // The peer is gone already; nothing left to tell it.
-        }
-        finally
-        {
             _socket.Abort();
         }
     }

@@ -1,0 +1,105 @@
+using System.Net.WebSockets;
+using Google.Protobuf;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Crypto;
+using WaCluster.Protocol.Framing;
+using WaCluster.Protocol.Noise;
+using WaCluster.Protocol.Noise.Certificates;
+using WaCluster.Protocol.Proto;
+
+namespace WaCluster.Simulator.Tests;
+
+/// <summary>A minimal WhatsApp client over a raw WebSocket, built on our own Noise initiator, to send the server anything.</summary>
+internal sealed class RawChatClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly FrameDecoder _decoder = new(expectIntro: false);
+    private readonly FrameEncoder _encoder = new(FrameFormat.BuildIntro());
+    private NoiseTransport? _transport;
+
+    public WebSocket Socket => _socket;
+
+    public static async Task<RawChatClient> OpenAsync(Uri uri)
+    {
+        var client = new RawChatClient();
+        await client._socket.ConnectAsync(uri, CancellationToken.None);
+        return client;
+    }
+
+    /// <summary>Completes the handshake with a registration payload; the server then offers pair-device refs.</summary>
+    public async Task HandshakeAsync(byte[] rootKey)
+    {
+        using var initiator = new NoiseInitiator(Curve25519.GenerateKeyPair(), new CertificateChainVerifier(rootKey));
+        await SendFrameAsync(initiator.CreateClientHello());
+        var serverHello = await ReceiveFrameAsync() ?? throw new InvalidOperationException("closed during handshake");
+        await SendFrameAsync(initiator.ReadServerHello(serverHello, RegistrationPayload().ToByteArray()));
+        _transport = initiator.CreateTransport();
+    }
+
+    public Task SendRawAsync(byte[] bytes) => _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    public Task SendFrameAsync(byte[] payload) => SendRawAsync(_encoder.Encode(payload));
+
+    public Task SendNodeAsync(BinaryNode node) => SendFrameAsync(_transport!.Encrypt(BinaryEncoder.Encode(node)));
+
+    /// <summary>The next node, or null once the server closed the stream.</summary>
+    public async Task<BinaryNode?> ReceiveNodeAsync() =>
+        await ReceiveFrameAsync() is { } frame ? BinaryDecoder.Decode(_transport!.Decrypt(frame)) : null;
+
+    /// <summary>Reads nodes until one matches; null when the stream closes first.</summary>
+    public async Task<BinaryNode?> ReceiveUntilAsync(Func<BinaryNode, bool> match)
+    {
+        while (await ReceiveNodeAsync() is { } node)
+        {
+            if (match(node)) return node;
+        }
+        return null;
+    }
+
+    private async Task<byte[]?> ReceiveFrameAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (_decoder.TryReadFrame(out var frame)) return frame.ToArray();
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await _socket.ReceiveAsync(_decoder.GetWriteMemory(4096), timeout.Token);
+            }
+            catch (WebSocketException)
+            {
+                return null; // the server aborted the connection: closed as well
+            }
+            if (result.MessageType == WebSocketMessageType.Close) return null;
+            _decoder.Advance(result.Count);
+        }
+    }
+
+    private static ClientPayload RegistrationPayload()
+    {
+        var identity = Curve25519.GenerateKeyPair();
+        var signed = Curve25519.GenerateKeyPair();
+        return new ClientPayload
+        {
+            Passive = false,
+            DevicePairingData = new ClientPayload.Types.DevicePairingRegistrationData
+            {
+                ERegid = ByteString.CopyFrom(0, 0, 1, 2),
+                EKeytype = ByteString.CopyFrom(Curve25519.DjbKeyType),
+                EIdent = ByteString.CopyFrom(identity.PublicKey),
+                ESkeyId = ByteString.CopyFrom(0, 0, 1),
+                ESkeyVal = ByteString.CopyFrom(signed.PublicKey),
+                ESkeySig = ByteString.CopyFrom(Curve25519.Sign(identity.PrivateKey, signed.PrefixedPublicKey)),
+            },
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _socket.Abort();
+        _socket.Dispose();
+        _transport?.Dispose();
+        await Task.CompletedTask;
+    }
+}
