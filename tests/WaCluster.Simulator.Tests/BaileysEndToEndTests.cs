@@ -66,6 +66,27 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         Assert.Equal(final.Length, final.Select(m => m.Id).Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_second_connection_of_the_same_device_replaces_the_first_with_conflict()
+    {
+        await PairAsync("carol");
+        var conflictsBefore = _host.Simulator.Counters.Conflicts;
+        var result = await _node.CallAsync<TwinResult>("sim.twin", new { id = "carol", twinId = "carol-2" }, Slow);
+        Assert.Equal(440, result.OriginalCloses[^1]); // Baileys' connectionReplaced, from <conflict type="replaced"/>
+        Assert.Equal(conflictsBefore + 1, _host.Simulator.Counters.Conflicts);
+    }
+
+    [Fact]
+    public async Task A_logged_out_companion_is_removed_and_refused_on_reconnect()
+    {
+        var dave = await PairAsync("dave");
+        await _node.CallAsync("sim.logout", new { id = "dave" }, Slow);
+        await WaitUntilAsync(() => !_host.Simulator.PendingCounts().ContainsKey(dave.DeviceJid!));
+        var refused = await _node.CallAsync<RefusedResult>("sim.reconnectRefused", new { id = "dave" }, Slow);
+        Assert.Equal(401, refused.Closes[^1]); // <failure reason="401">: logged out
+        Assert.Equal(1, refused.Opens);
+    }
+
     private async Task<AccountInfo> PairAsync(string id)
     {
         var start = await _node.CallAsync<StartResult>("sim.start", new
@@ -100,6 +121,10 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
     }
 
     private sealed record StartResult(string Qr);
+
+    private sealed record TwinResult(int[] OriginalCloses);
+
+    private sealed record RefusedResult(int[] Closes, int Opens);
 
     private sealed record OpenResult(Me Me, int[] Closes);
 

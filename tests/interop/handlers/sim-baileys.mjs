@@ -37,6 +37,28 @@ export const ops = {
     for (const m of messageIds) await c.waitStatus(m, status, timeoutMs)
     return messageIds.map(m => c.statuses.get(m))
   },
+  // Connects a twin of `id` under `twinId`; returns once the twin is open and reports how the original was closed.
+  'sim.twin': async ({ id, twinId, timeoutMs = 30000 }) => {
+    const original = client(id)
+    const closed = original.closes.length
+    original.stopped = true // a replaced client must not reconnect and fight back
+    const twin = original.twin(twinId)
+    clients.set(twinId, twin)
+    twin.connect()
+    await twin.waitOpen(1, timeoutMs)
+    await original.waitClose(closed + 1, timeoutMs)
+    return { originalCloses: original.closes }
+  },
+  'sim.logout': async ({ id }) => { await client(id).logout() },
+  // Reconnects and waits for the connection to end (for clients the server refuses); returns the close codes.
+  'sim.reconnectRefused': async ({ id, timeoutMs = 30000 }) => {
+    const c = client(id)
+    const closed = c.closes.length
+    c.connect()
+    c.stopped = true
+    await c.waitClose(closed + 1, timeoutMs)
+    return { closes: c.closes, opens: c.opens }
+  },
   'sim.disconnect': async ({ id }) => { await client(id).disconnect() },
   'sim.reconnect': async ({ id }) => { client(id).connect() },
   'sim.stopAll': async () => {

@@ -107,6 +107,23 @@ export class SimClient {
     })
   }
 
+  // A second client with this one's credentials, as when the same linked device connects from elsewhere.
+  twin (name) {
+    const twin = new SimClient({ url: this.url, name })
+    twin.creds = this.creds
+    twin.keys = this.keys
+    return twin
+  }
+
+  waitClose (count, timeoutMs) { return waitFor(this, () => this.closes.length >= count, timeoutMs, `close #${count}`) }
+
+  async logout () {
+    this.stopped = true
+    const closed = this.closes.length
+    await this.sock.logout()
+    await waitFor(this, () => this.closes.length > closed, 10000, 'close after logout')
+  }
+
   waitQr (timeoutMs) { return waitFor(this, () => this.qrs[0], timeoutMs, 'a QR code') }
 
   waitOpen (opens, timeoutMs) { return waitFor(this, () => this.opens >= opens && this.sock, timeoutMs, `open #${opens}`) }
