@@ -24,6 +24,7 @@ public sealed record AccountInfo(string Phone, string Jid, string Lid, string? D
 public sealed class WaSimulator
 {
     private readonly Dictionary<string, PendingPairing> _pairingsByRef = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LinkCodeSession> _linkCodesByPhone = new(StringComparer.Ordinal);
     private readonly HashSet<ChatConnection> _connections = [];
     private readonly ILoggerFactory _loggerFactory;
     private long _nextConnection;
@@ -92,6 +93,33 @@ public sealed class WaSimulator
         lock (Gate) return Describe(device.User, device);
     }
 
+    /// <summary>
+    /// The phone of <paramref name="phoneNumber"/> entering the pairing code a companion displays: links the companion
+    /// that asked for a code for this number (the account is created if new). Completes once the companion is linked.
+    /// </summary>
+    public async Task<AccountInfo> EnterPairingCodeAsync(string phoneNumber, string code, CancellationToken cancellationToken = default)
+    {
+        LinkCodeSession session;
+        lock (Gate)
+        {
+            session = _linkCodesByPhone.GetValueOrDefault(phoneNumber) ?? throw new SimulatorException($"no client is waiting for a pairing code for {phoneNumber}");
+            if (session.User is not null) throw new SimulatorException("the pairing code was already entered");
+            session.User = Directory.FindByPhone(phoneNumber) ?? Directory.Create(phoneNumber);
+        }
+        // Key stretching is slow by design: done outside the state lock.
+        var companionEphemeral = LinkCodeCrypto.Unwrap(code, session.WrappedCompanionEphemeral);
+        var primaryEphemeral = Curve25519.GenerateKeyPair();
+        var wrapped = LinkCodeCrypto.Wrap(code, primaryEphemeral.PublicKey);
+        lock (Gate)
+        {
+            session.CompanionEphemeral = companionEphemeral;
+            session.PrimaryEphemeral = primaryEphemeral;
+            LinkCodeFlow.SendPrimaryHello(this, session, wrapped);
+        }
+        var device = await session.Pairing.Linked.Task.WaitAsync(cancellationToken);
+        lock (Gate) return Describe(device.User, device);
+    }
+
     /// <summary>Stanzas each device still owes an ack for, by device JID.</summary>
     public IReadOnlyDictionary<string, int> PendingCounts()
     {
@@ -135,6 +163,18 @@ public sealed class WaSimulator
     internal void ForgetPairing(PendingPairing pending)
     {
         foreach (var reference in pending.Refs) _pairingsByRef.Remove(reference);
+        if (pending.LinkCode is { } session) ForgetLinkCode(session);
+    }
+
+    internal void RegisterLinkCode(LinkCodeSession session)
+    {
+        if (_linkCodesByPhone.TryGetValue(session.PhoneNumber, out var older) && older != session) older.Pairing.LinkCode = null;
+        _linkCodesByPhone[session.PhoneNumber] = session;
+    }
+
+    internal void ForgetLinkCode(LinkCodeSession session)
+    {
+        if (_linkCodesByPhone.GetValueOrDefault(session.PhoneNumber) == session) _linkCodesByPhone.Remove(session.PhoneNumber);
     }
 
     /// <summary>A companion device, or null for unknown ones and for device 0 (the phone).</summary>

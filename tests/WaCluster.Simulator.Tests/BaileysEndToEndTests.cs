@@ -87,6 +87,49 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         Assert.Equal(1, refused.Opens);
     }
 
+    [Fact]
+    public async Task A_client_links_by_pairing_code_and_talks_to_a_qr_linked_one()
+    {
+        var erin = await PairAsync("erin");
+        var phone = "15550001234";
+        var start = await _node.CallAsync<CodeResult>("sim.startWithCode", new
+        {
+            id = "frank",
+            url = _host.ChatUri.ToString(),
+            rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey),
+            name = "frank",
+            phone,
+        }, Slow);
+        Assert.Equal(8, start.Code.Length);
+        using var response = await _http.PostAsync(new Uri(_host.BaseUri, $"admin/mock-phone/enter-code?phone={phone}"), new StringContent(start.Code));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var frank = (await response.Content.ReadFromJsonAsync<AccountInfo>())!;
+        Assert.Equal(phone, frank.Phone);
+        var open = await _node.CallAsync<OpenResult>("sim.waitOpen", new { id = "frank", opens = 1 }, Slow);
+        Assert.Equal(frank.DeviceJid, open.Me.Id);
+
+        await SendAsync("frank", erin.Jid, "linked by code");
+        var atErin = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "erin", count = 1 }, Slow);
+        Assert.Equal("linked by code", Assert.Single(atErin).Text);
+    }
+
+    [Fact]
+    public async Task A_wrong_pairing_code_links_nothing()
+    {
+        var phone = "15550004321";
+        await _node.CallAsync<CodeResult>("sim.startWithCode", new
+        {
+            id = "gina",
+            url = _host.ChatUri.ToString(),
+            rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey),
+            name = "gina",
+            phone,
+        }, Slow);
+        using var response = await _http.PostAsync(new Uri(_host.BaseUri, $"admin/mock-phone/enter-code?phone={phone}"), new StringContent("ABCDEFGH"));
+        Assert.False(response.IsSuccessStatusCode);
+        Assert.DoesNotContain(_host.Simulator.PendingCounts().Keys, k => k.StartsWith(phone, StringComparison.Ordinal));
+    }
+
     private async Task<AccountInfo> PairAsync(string id)
     {
         var start = await _node.CallAsync<StartResult>("sim.start", new
@@ -121,6 +164,8 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
     }
 
     private sealed record StartResult(string Qr);
+
+    private sealed record CodeResult(string Code);
 
     private sealed record TwinResult(int[] OriginalCloses);
 

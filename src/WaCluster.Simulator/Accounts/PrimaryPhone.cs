@@ -8,19 +8,18 @@ namespace WaCluster.Simulator.Accounts;
 /// </summary>
 public sealed class PrimaryPhone
 {
-    private readonly KeyPair _identity;
     private uint _nextOneTimeKeyId = 1;
 
     public PrimaryPhone(uint registrationId)
     {
+        // As on WhatsApp, the primary's Signal identity key is also its account (ADV) signing key.
         AccountKey = Curve25519.GenerateKeyPair();
-        _identity = Curve25519.GenerateKeyPair();
         var signed = Curve25519.GenerateKeyPair();
-        var signedPreKey = new SignedPreKey(1, signed.PublicKey, Curve25519.Sign(_identity.PrivateKey, signed.PrefixedPublicKey));
-        Keys = new PublishedKeys(registrationId, _identity.PublicKey, signedPreKey);
+        var signedPreKey = new SignedPreKey(1, signed.PublicKey, Curve25519.Sign(AccountKey.PrivateKey, signed.PrefixedPublicKey));
+        Keys = new PublishedKeys(registrationId, AccountKey.PublicKey, signedPreKey);
     }
 
-    /// <summary>The account (ADV) key pair that signs companion device identities.</summary>
+    /// <summary>The identity and account (ADV) key pair: signs companion device identities.</summary>
     public KeyPair AccountKey { get; }
 
     public PublishedKeys Keys { get; }

@@ -17,21 +17,30 @@ internal static class AdminRoutes
         routes.MapGet("/admin/queues", () => Results.Json(simulator.PendingCounts()));
         routes.MapPost("/admin/users", (string? phone) => Guard(() => Results.Json(simulator.CreateUser(phone))));
         routes.MapPost("/admin/connections/drop", (string jid) => Guard(() => simulator.DropConnection(jid) ? Results.Ok() : Results.NotFound()));
-        routes.MapPost("/admin/mock-phone/scan-qr", async (HttpRequest request, string? phone) =>
+        routes.MapPost("/admin/mock-phone/scan-qr", (HttpRequest request, string? phone) =>
+            ReadBodyAndRun(request, (qr, token) => simulator.ScanAsync(qr, phone, token)));
+        routes.MapPost("/admin/mock-phone/enter-code", (HttpRequest request, string phone) =>
+            ReadBodyAndRun(request, (code, token) => simulator.EnterPairingCodeAsync(phone, code, token)));
+    }
+
+    private static async Task<IResult> ReadBodyAndRun(HttpRequest request, Func<string, CancellationToken, Task<AccountInfo>> action)
+    {
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        try
         {
-            using var reader = new StreamReader(request.Body);
-            var qr = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(request.HttpContext.RequestAborted);
-                timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                return Results.Json(await simulator.ScanAsync(qr, phone, timeout.Token));
-            }
-            catch (SimulatorException ex)
-            {
-                return Results.BadRequest(new { error = ex.Message });
-            }
-        });
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(request.HttpContext.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            return Results.Json(await action(body.Trim(), timeout.Token));
+        }
+        catch (WaCluster.Protocol.ProtocolException ex)
+        {
+            return Results.BadRequest(new { error = ex.Message });
+        }
+        catch (OperationCanceledException)
+        {
+            return Results.StatusCode(StatusCodes.Status504GatewayTimeout);
+        }
     }
 
     private static IResult Guard(Func<IResult> action)

@@ -36,11 +36,18 @@ internal static class PairingFlow
         }
         if (pending.User is not null) throw new SimulatorException("this QR was already scanned");
         var user = (phoneNumber is null ? null : simulator.Directory.FindByPhone(phoneNumber)) ?? simulator.Directory.Create(phoneNumber);
+        SignAndSendPairSuccess(simulator, pending, user, qr.AdvSecret);
+    }
+
+    /// <summary>Signs the waiting companion into <paramref name="user"/>'s account and sends pair-success.</summary>
+    public static void SignAndSendPairSuccess(WaSimulator simulator, PendingPairing pending, SimUser user, byte[] advSecret)
+    {
+        var registration = pending.Registration;
         var (deviceId, keyIndex) = user.AllocateDevice();
         pending.User = user;
         pending.DeviceId = deviceId;
         pending.KeyIndex = keyIndex;
-        pending.SignedIdentity = AdvSigning.SignCompanion(user, keyIndex, registration.Keys.IdentityKey, qr.AdvSecret, WaSimulator.Now);
+        pending.SignedIdentity = AdvSigning.SignCompanion(user, keyIndex, registration.Keys.IdentityKey, advSecret, WaSimulator.Now);
         pending.SuccessIqId = simulator.NewStanzaId();
         pending.Connection.Send(new BinaryNode("iq", [("from", ServerNodes.Server), ("type", "set"), ("id", pending.SuccessIqId), ("xmlns", "md")],
         [

@@ -21,6 +21,9 @@ internal sealed class PendingPairing(ChatConnection connection, CompanionRegistr
 
     public byte[]? SignedIdentity { get; set; }
 
+    /// <summary>Set when the companion asked for pairing by code instead of QR.</summary>
+    public LinkCodeSession? LinkCode { get; set; }
+
     /// <summary>Id of the pair-success iq whose answer completes the link.</summary>
     public string? SuccessIqId { get; set; }
 

@@ -21,9 +21,18 @@ internal static class StanzaRouter
                 return;
             }
             if (node.Tag == "ib") return; // client telemetry (unified_session, offline_batch): nothing to answer
+            // Before login, acks of pairing notifications and push-name presences have nothing to act on.
+            if (node.Tag is "ack" or "presence" && connection.Device is null) return;
             if (node.Tag == "iq" && node["xmlns"] == "w:p")
             {
                 connection.Send(ServerNodes.IqResult(node)); // keepalive works before login too
+                return;
+            }
+            if (connection.Pairing is not null && node.Tag == "iq" && node["xmlns"] == "md"
+                && node.GetChild("link_code_companion_reg") is { } linkCode)
+            {
+                node.RequireAttribute("id");
+                LinkCodeFlow.OnCompanionRegistration(simulator, connection, node, linkCode);
                 return;
             }
             if (connection.Device is not { } device)

@@ -14,6 +14,15 @@ export const ops = {
     c.connect()
     return { qr: await c.waitQr(timeoutMs) }
   },
+  // Starts a fresh client that asks to be linked by pairing code for `phone`; returns the code it would display.
+  'sim.startWithCode': async ({ id, url, rootKey, name, phone, timeoutMs = 20000 }) => {
+    setCertificateRoot(rootKey)
+    const c = new SimClient({ url, name })
+    clients.set(id, c)
+    c.connect()
+    await c.waitQr(timeoutMs) // registration is under way once refs arrived
+    return { code: await c.sock.requestPairingCode(phone) }
+  },
   // Waits until the client has opened `opens` connections (1 = logged in after pairing); returns its identity.
   'sim.waitOpen': async ({ id, opens = 1, timeoutMs = 30000 }) => {
     const c = client(id)
