@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using WaCluster.Protocol.Crypto;
 
 namespace WaCluster.Signal.Groups;
 
@@ -18,16 +18,17 @@ internal static class SenderChain
 
     private static ReadOnlySpan<byte> CipherMaterialInfo => "WhisperGroup"u8;
 
-    private static readonly byte[] ZeroSalt = new byte[32];
-
-    public static void MessageSeed(ReadOnlySpan<byte> chainSeed, Span<byte> messageSeed) =>
-        HMACSHA256.HashData(chainSeed, MessageKeyLabel, messageSeed);
-
-    /// <remarks><paramref name="nextChainSeed"/> must not overlap <paramref name="chainSeed"/>.</remarks>
-    public static void NextChainSeed(ReadOnlySpan<byte> chainSeed, Span<byte> nextChainSeed) =>
-        HMACSHA256.HashData(chainSeed, ChainKeyLabel, nextChainSeed);
+    /// <summary>One chain step: the message key seed and the next chain seed, sharing the chain seed's HMAC pads.</summary>
+    /// <remarks>Neither output may overlap <paramref name="chainSeed"/>.</remarks>
+    public static void Step(ReadOnlySpan<byte> chainSeed, Span<byte> messageSeed, Span<byte> nextChainSeed)
+    {
+        var key = HmacSha256Key.Create(chainSeed);
+        key.Compute(MessageKeyLabel, messageSeed);
+        key.Compute(ChainKeyLabel, nextChainSeed);
+    }
 
     /// <summary>Fills <paramref name="ivAndKey"/> with the 16-byte IV followed by the 32-byte AES key.</summary>
+    /// <remarks>The zero salt is passed as empty, which HMAC treats identically and which hits the cached pads.</remarks>
     public static void CipherMaterial(ReadOnlySpan<byte> messageSeed, Span<byte> ivAndKey) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, messageSeed, ivAndKey[..CipherMaterialLength], ZeroSalt, CipherMaterialInfo);
+        HkdfSha256.DeriveKey(messageSeed, ivAndKey[..CipherMaterialLength], [], CipherMaterialInfo);
 }

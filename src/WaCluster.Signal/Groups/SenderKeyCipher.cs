@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using WaCluster.Protocol.Crypto;
 
 namespace WaCluster.Signal.Groups;
@@ -12,10 +11,6 @@ public static class SenderKeyCipher
 {
     /// <summary>How far past the chain a message may be (Baileys' limit); further ahead is refused.</summary>
     public const int MaxFutureMessages = 2000;
-
-    // One AES object per thread: creating one per message costs more than the cipher work on short messages.
-    [ThreadStatic]
-    private static Aes? s_aes;
 
     /// <summary>Encrypts with our current sending state, advancing its chain by one.</summary>
     /// <exception cref="NoSessionException">The record holds no sending state of ours.</exception>
@@ -35,14 +30,12 @@ public static class SenderKeyCipher
         Span<byte> messageSeed = stackalloc byte[SenderKeyState.SeedLength];
         Span<byte> nextChainSeed = stackalloc byte[SenderKeyState.SeedLength];
         Span<byte> ivAndKey = stackalloc byte[SenderChain.CipherMaterialLength];
-        SenderChain.MessageSeed(state.ChainSeed, messageSeed);
-        SenderChain.NextChainSeed(state.ChainSeed, nextChainSeed);
+        SenderChain.Step(state.ChainSeed, messageSeed, nextChainSeed);
         SenderChain.CipherMaterial(messageSeed, ivAndKey);
 
-        var aes = AesFor(ivAndKey[SenderChain.IvLength..]);
-        var ciphertextLength = aes.GetCiphertextLengthCbc(plaintext.Length, PaddingMode.PKCS7);
+        var ciphertextLength = Aes256CbcCipher.CiphertextLength(plaintext.Length);
         var message = SenderKeyMessage.Allocate(state.KeyId, iteration, ciphertextLength, out var ciphertext);
-        aes.EncryptCbc(plaintext, ivAndKey[..SenderChain.IvLength], message.AsSpan(ciphertext), PaddingMode.PKCS7);
+        Aes256CbcCipher.Encrypt(ivAndKey[SenderChain.IvLength..], ivAndKey[..SenderChain.IvLength], plaintext, message.AsSpan(ciphertext));
         SenderKeyMessage.Sign(message, state.SigningPrivateKey);
 
         state.AdvanceChain(iteration + 1, nextChainSeed, []);
@@ -102,17 +95,15 @@ public static class SenderKeyCipher
         for (var i = 0; i < jumpedOver.Length; i++)
         {
             var seed = new byte[SenderKeyState.SeedLength];
-            SenderChain.MessageSeed(chain, seed);
+            SenderChain.Step(chain, seed, next);
             jumpedOver[i] = new SkippedMessageKey(state.ChainIteration + (uint)i, seed);
-            SenderChain.NextChainSeed(chain, next);
             next.CopyTo(chain);
         }
         Span<byte> messageSeed = stackalloc byte[SenderKeyState.SeedLength];
-        SenderChain.MessageSeed(chain, messageSeed);
+        SenderChain.Step(chain, messageSeed, next);
         SenderChain.CipherMaterial(messageSeed, ivAndKey);
         var plaintext = DecryptBody(ivAndKey, ciphertext);
 
-        SenderChain.NextChainSeed(chain, next);
         state.AdvanceChain(message.Iteration + 1, next, jumpedOver);
         chain.Clear();
         next.Clear();
@@ -128,10 +119,9 @@ public static class SenderKeyCipher
             {
                 throw new InvalidMessageException($"sender key ciphertext of {ciphertext.Length} bytes is not a whole number of blocks");
             }
-            var aes = AesFor(ivAndKey[SenderChain.IvLength..]);
-            return aes.DecryptCbc(ciphertext, ivAndKey[..SenderChain.IvLength], PaddingMode.PKCS7);
+            return Aes256CbcCipher.Decrypt(ivAndKey[SenderChain.IvLength..], ivAndKey[..SenderChain.IvLength], ciphertext);
         }
-        catch (CryptographicException ex)
+        catch (CryptoException ex)
         {
             throw new InvalidMessageException("sender key message body does not decrypt (bad padding)", ex);
         }
@@ -139,12 +129,5 @@ public static class SenderKeyCipher
         {
             ivAndKey.Clear();
         }
-    }
-
-    private static Aes AesFor(ReadOnlySpan<byte> key)
-    {
-        var aes = s_aes ??= Aes.Create();
-        aes.SetKey(key);
-        return aes;
     }
 }

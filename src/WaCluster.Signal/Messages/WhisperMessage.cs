@@ -1,8 +1,7 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using WaCluster.Protocol.Crypto;
 using WaCluster.Signal.Keys;
-using WaCluster.Signal.Ratchet;
 
 namespace WaCluster.Signal.Messages;
 
@@ -14,8 +13,6 @@ public sealed class WhisperMessage
 {
     public const int MacLength = 8;
 
-    private const int MacPrefixLength = IdentityKey.SerializedLength * 2 + 1;
-    private const int StackMacInputLimit = 1024;
 
     private readonly byte[] _serialized;
 
@@ -101,21 +98,13 @@ public sealed class WhisperMessage
 
     private static void ComputeMac(IdentityKey sender, IdentityKey receiver, ReadOnlySpan<byte> body, ReadOnlySpan<byte> macKey, Span<byte> mac)
     {
-        var length = MacPrefixLength + body.Length;
-        byte[]? rented = null;
-        var input = length <= StackMacInputLimit
-            ? stackalloc byte[length]
-            : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
-        sender.Span.CopyTo(input);
-        receiver.Span.CopyTo(input[IdentityKey.SerializedLength..]);
-        input[IdentityKey.SerializedLength * 2] = MessageVersion.Byte;
-        body.CopyTo(input[MacPrefixLength..]);
-        Span<byte> full = stackalloc byte[SignalKdf.KeyLength];
-        HMACSHA256.HashData(macKey, input, full);
+        var hmac = HmacSha256Key.Create(macKey).Start();
+        hmac.Append(sender.Span);
+        hmac.Append(receiver.Span);
+        hmac.Append([MessageVersion.Byte]);
+        hmac.Append(body);
+        Span<byte> full = stackalloc byte[HmacSha256Key.MacLength];
+        hmac.Finish(full);
         full[..MacLength].CopyTo(mac);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 }

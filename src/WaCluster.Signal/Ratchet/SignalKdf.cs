@@ -1,16 +1,15 @@
-using System.Security.Cryptography;
+using WaCluster.Protocol.Crypto;
 
 namespace WaCluster.Signal.Ratchet;
 
 /// <summary>
 /// The key derivations of libsignal's v3 protocol: HKDF-SHA256 with its info strings and HMAC chain steps.
-/// libsignal salts with 32 zero bytes where no salt exists; HKDF treats that exactly like an empty salt.
+/// libsignal salts with 32 zero bytes where no salt exists; HMAC treats that exactly like the empty salt passed here,
+/// which lets <see cref="HkdfSha256"/> use its cached pads.
 /// </summary>
 internal static class SignalKdf
 {
     public const int KeyLength = 32;
-
-    private static ReadOnlySpan<byte> ZeroSalt => new byte[KeyLength];
 
     private static ReadOnlySpan<byte> InitialInfo => "WhisperText"u8;
 
@@ -28,7 +27,7 @@ internal static class SignalKdf
     {
         // libsignal derives 64 bytes but only uses the first half; HKDF output prefixes are stable.
         var root = new byte[KeyLength];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, agreementSecret, root, ZeroSalt, InitialInfo);
+        HkdfSha256.DeriveKey(agreementSecret, root, [], InitialInfo);
         return root;
     }
 
@@ -36,7 +35,7 @@ internal static class SignalKdf
     public static (byte[] RootKey, byte[] ChainKey) RatchetStep(ReadOnlySpan<byte> rootKey, ReadOnlySpan<byte> sharedSecret)
     {
         Span<byte> output = stackalloc byte[KeyLength * 2];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, sharedSecret, output, rootKey, RatchetInfo);
+        HkdfSha256.DeriveKey(sharedSecret, output, rootKey, RatchetInfo);
         var result = (output[..KeyLength].ToArray(), output[KeyLength..].ToArray());
         output.Clear();
         return result;
@@ -45,19 +44,17 @@ internal static class SignalKdf
     /// <summary>One symmetric chain step: the message key seed of this chain key, and the next chain key.</summary>
     public static byte[] ChainStep(ReadOnlySpan<byte> chainKey, Span<byte> seed)
     {
-        // One keyed HMAC context serves both outputs: the key setup dominates the cost of these tiny inputs.
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, chainKey);
-        hmac.AppendData(MessageKeySeedConstant);
-        hmac.GetHashAndReset(seed);
+        // Both outputs share the chain key's pads: the pad blocks are a third of the hashing of these tiny inputs.
+        var key = HmacSha256Key.Create(chainKey);
+        key.Compute(MessageKeySeedConstant, seed);
         var next = new byte[KeyLength];
-        hmac.AppendData(ChainKeyConstant);
-        hmac.GetHashAndReset(next);
+        key.Compute(ChainKeyConstant, next);
         return next;
     }
 
     /// <summary>Expands a message key seed into cipher key (32), MAC key (32) and IV (16), in that order.</summary>
     public static void MessageKeys(ReadOnlySpan<byte> seed, Span<byte> keys) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, seed, keys[..MessageKeyMaterial.Length], ZeroSalt, MessageKeysInfo);
+        HkdfSha256.DeriveKey(seed, keys[..MessageKeyMaterial.Length], [], MessageKeysInfo);
 }
 
 /// <summary>Layout of the 80 bytes one message key seed expands to.</summary>

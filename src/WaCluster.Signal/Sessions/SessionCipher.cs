@@ -38,7 +38,7 @@ public sealed class SessionCipher(ISignalProtocolStore store, ProtocolAddress re
         Span<byte> keys = stackalloc byte[MessageKeyMaterial.Length];
         var counter = chain.NextSendingSeed(seed);
         SignalKdf.MessageKeys(seed, keys);
-        var ciphertext = AesCbcCipher.Encrypt(MessageKeyMaterial.CipherKey(keys), MessageKeyMaterial.Iv(keys), plaintext.Span);
+        var ciphertext = Aes256CbcCipher.Encrypt(MessageKeyMaterial.CipherKey(keys), MessageKeyMaterial.Iv(keys), plaintext.Span);
         var message = WhisperMessage.Create(state.SenderRatchetPublic, counter, state.PreviousCounter, ciphertext,
             MessageKeyMaterial.MacKey(keys), ours.PublicKey, state.RemoteIdentityKey);
         CryptographicOperations.ZeroMemory(seed);
@@ -187,7 +187,7 @@ public sealed class SessionCipher(ISignalProtocolStore store, ProtocolAddress re
             byte[] plaintext;
             try
             {
-                plaintext = AesCbcCipher.Decrypt(MessageKeyMaterial.CipherKey(keys), MessageKeyMaterial.Iv(keys), message.Ciphertext);
+                plaintext = Aes256CbcCipher.Decrypt(MessageKeyMaterial.CipherKey(keys), MessageKeyMaterial.Iv(keys), message.Ciphertext);
             }
             catch (CryptoException ex)
             {
