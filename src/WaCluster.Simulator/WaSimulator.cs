@@ -8,6 +8,7 @@ using WaCluster.Protocol.Noise.Certificates;
 using WaCluster.Protocol.Proto;
 using WaCluster.Simulator.Accounts;
 using WaCluster.Simulator.Connections;
+using WaCluster.Simulator.Groups;
 using WaCluster.Simulator.Pairing;
 using WaCluster.Simulator.Stanzas;
 
@@ -56,6 +57,9 @@ public sealed class WaSimulator
     internal object Gate { get; } = new();
 
     internal UserDirectory Directory { get; }
+
+    /// <summary>Groups by id (the user part of the group JID).</summary>
+    internal Dictionary<string, SimGroup> Groups { get; } = new(StringComparer.Ordinal);
 
     internal Random Random { get; }
 

@@ -50,7 +50,7 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         await _node.CallAsync("sim.disconnect", new { id = "bob" }, Slow);
         var backlog = Enumerable.Range(1, 5).Select(i => $"while you were away #{i}").ToArray();
         var backlogIds = await _node.CallAsync<string[]>("sim.send", new { id = "alice", to = bob.Jid, texts = backlog }, Slow);
-        Assert.True(_host.Simulator.PendingCounts()[bob.DeviceJid!] >= backlog.Length);
+        await WaitUntilAsync(() => _host.Simulator.PendingCounts()[bob.DeviceJid!] == backlog.Length); // queued while bob is away
 
         await _node.CallAsync("sim.reconnect", new { id = "bob" }, Slow);
         await _node.CallAsync("sim.waitOpen", new { id = "bob", opens = 2 }, Slow);
@@ -130,6 +130,35 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(_host.Simulator.PendingCounts().Keys, k => k.StartsWith(phone, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Three_clients_hold_a_group_conversation()
+    {
+        var hana = await PairAsync("hana");
+        var ivan = await PairAsync("ivan");
+        var jack = await PairAsync("jack");
+        var group = await _node.CallAsync<GroupResult>("sim.groupCreate", new { id = "hana", subject = "trio", participants = new[] { ivan.Jid, jack.Jid } }, Slow);
+        Assert.EndsWith("@g.us", group.Id);
+        Assert.Equal(new[] { hana.Jid, ivan.Jid, jack.Jid }.Order(), group.Participants.Select(p => p.Id).Order());
+        Assert.Equal("superadmin", group.Participants.Single(p => p.Id == hana.Jid).Admin);
+
+        var seenByIvan = await _node.CallAsync<GroupResult>("sim.groupMetadata", new { id = "ivan", group = group.Id }, Slow);
+        Assert.Equal("trio", seenByIvan.Subject);
+
+        await SendAsync("hana", group.Id, "hello trio");
+        foreach (var member in new[] { "ivan", "jack" })
+        {
+            var got = Assert.Single(await _node.CallAsync<Received[]>("sim.waitReceived", new { id = member, count = 1 }, Slow));
+            Assert.Equal(("hello trio", group.Id), (got.Text, got.From));
+            Assert.Equal(hana.Jid, got.Participant); // Baileys keys group messages by the author's user JID
+        }
+        await SendAsync("ivan", group.Id, "hi from ivan");
+        await SendAsync("jack", group.Id, "hi from jack");
+        var atHana = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "hana", count = 2 }, Slow);
+        Assert.Equal(new[] { "hi from ivan", "hi from jack" }, atHana.Select(m => m.Text).Order());
+        var atJack = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "jack", count = 2 }, Slow);
+        Assert.Equal("hi from ivan", atJack[1].Text);
+    }
+
     private async Task<AccountInfo> PairAsync(string id)
     {
         var start = await _node.CallAsync<StartResult>("sim.start", new
@@ -175,5 +204,9 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
 
     private sealed record Me(string Id, [property: JsonPropertyName("lid")] string? Lid);
 
-    private sealed record Received(string Id, string From, string Text);
+    private sealed record Received(string Id, string From, string? Participant, string Text);
+
+    private sealed record GroupResult(string Id, string Subject, GroupMember[] Participants);
+
+    private sealed record GroupMember(string Id, string? Admin);
 }

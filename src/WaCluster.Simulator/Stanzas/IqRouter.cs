@@ -1,6 +1,7 @@
 using WaCluster.Protocol.Binary;
 using WaCluster.Simulator.Accounts;
 using WaCluster.Simulator.Connections;
+using WaCluster.Simulator.Groups;
 
 namespace WaCluster.Simulator.Stanzas;
 
@@ -17,6 +18,9 @@ internal static class IqRouter
                 break;
             case "encrypt":
                 PreKeyIq.Handle(simulator, connection, device, iq);
+                break;
+            case "w:g2":
+                GroupIq.Handle(simulator, connection, device, iq);
                 break;
             case "usync":
                 connection.Send(UsyncIq.Answer(simulator, iq));

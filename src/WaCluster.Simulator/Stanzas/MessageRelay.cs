@@ -20,6 +20,11 @@ internal static class MessageRelay
         var id = message.RequireAttribute("id");
         var to = message.RequireJid("to");
         var now = WaSimulator.Now;
+        if (to.IsGroup)
+        {
+            RelayToGroup(simulator, sender, message, to, id, now);
+            return;
+        }
         if (!(to.IsPnUser || to.IsLid) || simulator.Directory.Find(to) is null)
         {
             // Groups, broadcasts and newsletters come in a later slice; unknown users cannot be reached.
@@ -27,7 +32,7 @@ internal static class MessageRelay
             return;
         }
         var deviceIdentity = message.GetChild("device-identity");
-        foreach (var (target, encrypted) in Targets(message, to))
+        foreach (var (target, encrypted) in Targets(message, to, includeDirect: true))
         {
             var user = simulator.Directory.Find(target);
             if (user is null) continue;
@@ -45,7 +50,52 @@ internal static class MessageRelay
         sender.Connection?.Send(ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
 
-    private static IEnumerable<(Jid Target, BinaryNode[] Encrypted)> Targets(BinaryNode message, Jid to)
+    /// <summary>
+    /// Group fan-out: every member device but the sender's gets the sender-key ciphertext, plus the pairwise message
+    /// (sender key distribution) the sender encrypted for that device, from the group with the sender as participant.
+    /// </summary>
+    private static void RelayToGroup(WaSimulator simulator, SimDevice sender, BinaryNode message, Jid to, string id, long now)
+    {
+        if (!simulator.Groups.TryGetValue(to.User, out var group) || !group.IsMember(sender.User))
+        {
+            sender.Connection?.Send(new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
+            return;
+        }
+        var pairwise = new Dictionary<SimDevice, BinaryNode[]>();
+        foreach (var (target, encrypted) in Targets(message, to, includeDirect: false))
+        {
+            if (simulator.FindDevice(target) is { } device) pairwise[device] = encrypted;
+        }
+        var shared = message.GetChildren("enc").ToArray();
+        var deviceIdentity = message.GetChild("device-identity");
+        var attributes = new List<NodeAttribute>
+        {
+            ("from", to), ("participant", sender.PnJid), ("participant_lid", sender.LidJid), ("id", id), ("t", ServerNodes.Timestamp(now)),
+        };
+        foreach (var name in ForwardedAttributes) attributes.Add((name, message[name]));
+        attributes.Add(("addressing_mode", "pn"));
+        attributes.Add(("notify", sender.User.PushName));
+        var stanzaAttributes = attributes.ToArray();
+        foreach (var (member, _) in group.Members)
+        {
+            member.Phone.ReceivedStanzas++;
+            foreach (var device in member.Companions.Values)
+            {
+                if (device == sender) continue;
+                var content = new List<BinaryNode>();
+                if (pairwise.TryGetValue(device, out var own))
+                {
+                    content.AddRange(own);
+                    if (deviceIdentity is not null && own.Any(e => e["type"] == "pkmsg")) content.Add(deviceIdentity);
+                }
+                content.AddRange(shared);
+                simulator.Deliver(device, new PendingStanza(id, "message", new BinaryNode("message", stanzaAttributes, content.ToArray())));
+            }
+        }
+        sender.Connection?.Send(ServerNodes.Ack("message", id, to.ToString(), t: now));
+    }
+
+    private static IEnumerable<(Jid Target, BinaryNode[] Encrypted)> Targets(BinaryNode message, Jid to, bool includeDirect)
     {
         if (message.GetChild("participants") is { } participants)
         {
@@ -54,6 +104,7 @@ internal static class MessageRelay
                 yield return (participant.RequireJid("jid"), participant.GetChildren("enc").ToArray());
             }
         }
+        if (!includeDirect) yield break;
         var direct = message.GetChildren("enc").ToArray();
         if (direct.Length > 0) yield return (to, direct);
     }

@@ -1,4 +1,5 @@
 using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
 using WaCluster.Simulator.Accounts;
 
 namespace WaCluster.Simulator.Stanzas;
@@ -18,6 +19,11 @@ internal static class ReceiptRelay
         foreach (var item in receipt.GetChild("list")?.GetChildren("item") ?? [])
         {
             if (item["id"] is { } listed) sender.Pending.Acknowledge(listed, "message");
+        }
+        if (to.IsGroup)
+        {
+            RelayGroupReceipt(simulator, sender, receipt, to, id);
+            return;
         }
         var user = simulator.Directory.Find(to);
         if (user is not null)
@@ -41,5 +47,22 @@ internal static class ReceiptRelay
             if (to.Device == 0) user.Phone.ReceivedStanzas++;
         }
         sender.Connection?.Send(ServerNodes.Ack("receipt", id, to.ToString(), type: receipt["type"]));
+    }
+
+    /// <summary>A receipt for a group message goes to the author's device, from the group with the reader as participant.</summary>
+    private static void RelayGroupReceipt(WaSimulator simulator, SimDevice sender, BinaryNode receipt, Jid group, string id)
+    {
+        var author = receipt.RequireJid("participant");
+        var attributes = new List<NodeAttribute> { ("from", group), ("participant", sender.PnJid) };
+        foreach (var attribute in receipt.Attributes)
+        {
+            if (attribute.Key is not ("to" or "from" or "participant")) attributes.Add(attribute);
+        }
+        if (receipt["t"] is null) attributes.Add(("t", ServerNodes.Timestamp(WaSimulator.Now)));
+        var relayed = receipt.ContentKind == NodeContentKind.Children
+            ? new BinaryNode("receipt", attributes.ToArray(), receipt.Children.AsSpan())
+            : new BinaryNode("receipt", attributes.ToArray());
+        if (simulator.FindDevice(author) is { } device && device != sender) simulator.Deliver(device, new PendingStanza(id, "receipt", relayed));
+        sender.Connection?.Send(ServerNodes.Ack("receipt", id, group.ToString(), type: receipt["type"], participant: author.ToString()));
     }
 }

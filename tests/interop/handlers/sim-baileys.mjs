@@ -68,6 +68,14 @@ export const ops = {
     await c.waitClose(closed + 1, timeoutMs)
     return { closes: c.closes, opens: c.opens }
   },
+  'sim.groupCreate': async ({ id, subject, participants }) => {
+    const meta = await client(id).sock.groupCreate(subject, participants)
+    return { id: meta.id, subject: meta.subject, participants: meta.participants.map(p => ({ id: p.id, admin: p.admin })) }
+  },
+  'sim.groupMetadata': async ({ id, group }) => {
+    const meta = await client(id).sock.groupMetadata(group)
+    return { id: meta.id, subject: meta.subject, participants: meta.participants.map(p => ({ id: p.id, admin: p.admin })) }
+  },
   'sim.disconnect': async ({ id }) => { await client(id).disconnect() },
   'sim.reconnect': async ({ id }) => { client(id).connect() },
   'sim.stopAll': async () => {

@@ -93,7 +93,7 @@ export class SimClient {
       for (const m of messages) {
         if (m.key.fromMe) continue
         const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text
-        if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, text })
+        if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, participant: m.key.participant ?? null, text })
       }
       this.notify()
     })

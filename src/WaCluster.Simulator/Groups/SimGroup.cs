@@ -1,0 +1,39 @@
+using WaCluster.Protocol.Jids;
+using WaCluster.Simulator.Accounts;
+
+namespace WaCluster.Simulator.Groups;
+
+/// <summary>A group chat: subject, description and members with their admin rank. Guarded by the simulator's state lock.</summary>
+public sealed class SimGroup(string id, SimUser creator, string subject, long creation)
+{
+    public string Id { get; } = id;
+
+    public Jid Jid => new(Id, JidServer.Group);
+
+    public SimUser Creator { get; } = creator;
+
+    public long Creation { get; } = creation;
+
+    public string Subject { get; set; } = subject;
+
+    public SimUser SubjectOwner { get; set; } = creator;
+
+    public long SubjectTime { get; set; } = creation;
+
+    public string? Description { get; set; }
+
+    public string? DescriptionId { get; set; }
+
+    /// <summary>Members in join order, with their rank: "superadmin", "admin" or null.</summary>
+    public List<(SimUser User, string? Rank)> Members { get; } = [];
+
+    public bool IsMember(SimUser user) => Members.Exists(m => m.User == user);
+
+    public bool IsAdmin(SimUser user) => Members.Exists(m => m.User == user && m.Rank is not null);
+
+    public void SetRank(SimUser user, string? rank)
+    {
+        var index = Members.FindIndex(m => m.User == user);
+        if (index >= 0) Members[index] = (user, rank);
+    }
+}
