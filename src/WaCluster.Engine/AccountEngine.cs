@@ -1,0 +1,157 @@
+using System.Threading.Channels;
+using WaCluster.Engine.Connection;
+using WaCluster.Engine.Creds;
+using WaCluster.Engine.Events;
+using WaCluster.Engine.Keys;
+using WaCluster.Engine.Pairing;
+using WaCluster.Engine.State;
+using WaCluster.Protocol;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
+using WaCluster.Signal.Stores;
+
+namespace WaCluster.Engine;
+
+/// <summary>
+/// One WhatsApp account: keeps a connection up (reconnecting with backoff), registers by QR when not paired, logs
+/// in when paired, keeps pre-keys on the server, and reports what happens as <see cref="Events"/>. Every change of
+/// creds or keys goes through <see cref="IEngineStatePersister"/> before the engine acts on it.
+/// </summary>
+public sealed class AccountEngine
+{
+    private readonly ISignalProtocolStore _keys;
+    private readonly IEngineStatePersister _persister;
+    private readonly INodeTransportFactory _transports;
+    private readonly TimeProvider _time;
+    private readonly ReconnectBackoff _backoff;
+    private readonly Channel<EngineEvent> _events = Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _commitLock = new(1, 1);
+    private ConnectionSession? _session;
+
+    public AccountEngine(AuthCreds creds, ISignalProtocolStore keys, IEngineStatePersister persister, EngineOptions options,
+        INodeTransportFactory? transports = null, TimeProvider? time = null, ReconnectBackoff? backoff = null)
+    {
+        Creds = creds;
+        _keys = keys;
+        _persister = persister;
+        Options = options;
+        _transports = transports ?? new WebSocketTransportFactory(options, creds.NoiseKey);
+        _time = time ?? TimeProvider.System;
+        _backoff = backoff ?? ReconnectBackoff.Default;
+    }
+
+    public EngineOptions Options { get; }
+
+    /// <summary>The current credentials (the last ones persisted).</summary>
+    public AuthCreds Creds { get; private set; }
+
+    public ChannelReader<EngineEvent> Events => _events.Reader;
+
+    /// <summary>
+    /// Connects and stays connected until <paramref name="cancellationToken"/> fires or the server ends the session
+    /// for good (logged out, replaced, forbidden); returns why the last connection ended.
+    /// </summary>
+    public async Task<DisconnectInfo> RunAsync(CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        while (true)
+        {
+            var session = new ConnectionSession(this);
+            _session = session;
+            var ended = await session.RunAsync(cancellationToken).ConfigureAwait(false);
+            _session = null;
+            Emit(new ConnectionUpdate(ConnectionState.Close, LastDisconnect: ended));
+            if (cancellationToken.IsCancellationRequested || !ended.ShouldReconnect) return ended;
+            if (session.Opened) attempt = 0;
+            // The server asks for a restart right after pairing: reconnect at once to log in.
+            if (ended.StatusCode == (int)DisconnectReason.RestartRequired) continue;
+            var delay = _backoff.Delay(attempt++, Random.Shared.NextDouble());
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return ended;
+            }
+        }
+    }
+
+    /// <summary>Sends an iq on the current connection and waits for its response (typed error on timeout or error).</summary>
+    public Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(build, timeout, cancellationToken);
+
+    public ValueTask SendNodeAsync(BinaryNode node, CancellationToken cancellationToken = default) =>
+        (_session ?? throw new ConnectionClosedException("not connected")).SendAsync(node, cancellationToken);
+
+    internal TimeProvider Time => _time;
+
+    internal INodeTransportFactory Transports => _transports;
+
+    internal void Emit(EngineEvent engineEvent) => _events.Writer.TryWrite(engineEvent);
+
+    /// <summary>Persists new creds (and key changes), then makes them current and announces them.</summary>
+    internal async Task CommitAsync(string cause, AuthCreds creds, SignalStoreTransaction? keys, CancellationToken cancellationToken)
+    {
+        await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var keyChange = keys?.ToChange();
+            await _persister.PersistAsync(new EngineStateChange(cause, creds, keyChange), cancellationToken).ConfigureAwait(false);
+            if (keyChange is not null) await keyChange.ApplyAsync(_keys).ConfigureAwait(false);
+            Creds = creds;
+        }
+        finally
+        {
+            _commitLock.Release();
+        }
+        Emit(new CredsUpdate(creds));
+    }
+
+    /// <summary>Asks the server how many pre-keys it holds and tops them up (all 812 at registration).</summary>
+    internal async Task UploadPreKeysIfRequiredAsync(ConnectionSession session, CancellationToken cancellationToken)
+    {
+        var serverCount = PreKeyUpload.ParseCount(await session.QueryAsync(PreKeyUpload.CountQuery, null, cancellationToken).ConfigureAwait(false));
+        var count = PreKeyUpload.CountToUpload(serverCount, Options);
+        if (count == 0) return;
+        var batch = PreKeyUpload.Prepare(Creds, count, session.Tags.Next());
+        var transaction = new SignalStoreTransaction(_keys);
+        foreach (var preKey in batch.PreKeys)
+        {
+            await transaction.StorePreKeyAsync(preKey).ConfigureAwait(false);
+        }
+        // Keys are durable before the server can hand them out to senders.
+        await CommitAsync("pre-keys generated", batch.Creds, transaction, cancellationToken).ConfigureAwait(false);
+        await session.QueryAsync(_ => batch.UploadIq, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task AcceptPairingAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)
+    {
+        var outcome = PairSuccess.Process(stanza, Creds);
+        await CommitAsync("paired", outcome.Creds, null, cancellationToken).ConfigureAwait(false);
+        Emit(new ConnectionUpdate(IsNewLogin: true));
+        await session.SendAsync(outcome.Reply, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task CompleteLoginAsync(ConnectionSession session, BinaryNode success, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await UploadPreKeysIfRequiredAsync(session, cancellationToken).ConfigureAwait(false);
+            await session.QueryAsync(id => new BinaryNode("iq",
+                [("id", id), ("to", Jid.ServerJid.ToString()), ("xmlns", "passive"), ("type", "set")], [new BinaryNode("active")]),
+                null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProtocolException ex)
+        {
+            // Like Baileys: a failed key check does not keep the account offline.
+            Emit(new EngineError("login key upload", ex));
+        }
+        if (Creds.Me is { } me && success.GetAttribute("lid") is { } lid && lid != me.Lid)
+        {
+            await CommitAsync("own lid", Creds with { Me = me with { Lid = lid } }, null, cancellationToken).ConfigureAwait(false);
+        }
+        session.MarkOpen();
+        Emit(new ConnectionUpdate(ConnectionState.Open));
+    }
+}

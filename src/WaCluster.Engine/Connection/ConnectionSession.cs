@@ -1,0 +1,236 @@
+using WaCluster.Engine.Events;
+using WaCluster.Engine.Pairing;
+using WaCluster.Protocol;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
+
+namespace WaCluster.Engine.Connection;
+
+/// <summary>
+/// One connection of an <see cref="AccountEngine"/>: opens the transport, reads and dispatches stanzas, answers iqs,
+/// pings, shows QR codes, and ends with a <see cref="DisconnectInfo"/>. Steps that wait for server answers run
+/// beside the read loop so their answers can arrive.
+/// </summary>
+internal sealed class ConnectionSession(AccountEngine engine)
+{
+    /// <summary>Silence beyond the keep-alive interval plus this grace means the connection is dead.</summary>
+    private static readonly TimeSpan DeadConnectionGrace = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly IqCorrelator _iqs = new(engine.Time);
+    private INodeTransport? _transport;
+    private DisconnectInfo? _ended;
+    private CancellationTokenSource? _qrLoop;
+    private long _lastReceivedTicks;
+
+    public MessageTags Tags { get; } = new();
+
+    public bool Opened { get; private set; }
+
+    public void MarkOpen() => Opened = true;
+
+    public async Task<DisconnectInfo> RunAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        var token = linked.Token;
+        engine.Emit(new ConnectionUpdate(ConnectionState.Connecting));
+        try
+        {
+            var payload = ClientPayloadFactory.ForCreds(engine.Creds, engine.Options);
+            _transport = await engine.Transports.ConnectAsync(payload, engine.Creds.RoutingInfo, token).ConfigureAwait(false);
+            Touch();
+            var keepAlive = KeepAliveAsync(token);
+            while (true)
+            {
+                var node = await _transport.ReceiveAsync(token).ConfigureAwait(false);
+                if (node is null)
+                {
+                    End(new DisconnectInfo((int)DisconnectReason.ConnectionClosed, "Connection Terminated"));
+                    break;
+                }
+                Touch();
+                if (_iqs.TryComplete(node)) continue;
+                await DispatchAsync(node, token).ConfigureAwait(false);
+                if (_ended is not null) break;
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            End(new DisconnectInfo((int)DisconnectReason.ConnectionClosed, "Connection Closed"));
+        }
+        catch (Exception ex) when (ex is ProtocolException or IOException or System.Net.WebSockets.WebSocketException)
+        {
+            End(new DisconnectInfo((int)DisconnectReason.ConnectionClosed, ex.Message, ex));
+        }
+        finally
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            _iqs.Close(_ended?.Message ?? "connection ended");
+            if (_transport is not null) await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+        return _ended!;
+    }
+
+    public async Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var id = Tags.Next();
+        var node = build(id);
+        if (node.GetAttribute("id") != id)
+        {
+            throw new ArgumentException("the iq must carry the id it was built with", nameof(build));
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        return await _iqs.RequestAsync(id, ct => SendAsync(node, ct), timeout ?? engine.Options.DefaultQueryTimeout, linked.Token)
+            .ConfigureAwait(false);
+    }
+
+    public ValueTask SendAsync(BinaryNode node, CancellationToken cancellationToken) =>
+        _transport is { } transport && _ended is null
+            ? transport.SendAsync(node, cancellationToken)
+            : throw new ConnectionClosedException("not connected");
+
+    /// <summary>Ends the connection with <paramref name="info"/>; the first reason wins.</summary>
+    public void End(DisconnectInfo info)
+    {
+        if (Interlocked.CompareExchange(ref _ended, info, null) is null) _stop.Cancel();
+    }
+
+    private async Task DispatchAsync(BinaryNode node, CancellationToken token)
+    {
+        switch (node.Tag)
+        {
+            case "iq" when node.GetChild("pair-device") is { } pairDevice && node.GetAttribute("type") == "set":
+                await SendAsync(IqResult(node), token).ConfigureAwait(false);
+                StartQrLoop(pairDevice, token);
+                break;
+            case "iq" when node.GetChild("pair-success") is not null:
+                _qrLoop?.Cancel();
+                try
+                {
+                    await engine.AcceptPairingAsync(this, node, token).ConfigureAwait(false);
+                }
+                catch (PairingException ex)
+                {
+                    End(new DisconnectInfo((int)DisconnectReason.BadSession, ex.Message, ex));
+                }
+                break;
+            case "iq" when node.GetAttribute("type") == "get" && node.GetAttribute("xmlns") == "urn:xmpp:ping":
+                await SendAsync(IqResult(node), token).ConfigureAwait(false);
+                break;
+            case "success":
+                _qrLoop?.Cancel();
+                RunBeside("login", ct => engine.CompleteLoginAsync(this, node, ct), token);
+                break;
+            case "stream:error":
+                End(StreamErrors.FromStreamError(node));
+                break;
+            case "failure":
+                End(StreamErrors.FromFailure(node));
+                break;
+            case "xmlstreamend":
+                End(new DisconnectInfo((int)DisconnectReason.ConnectionClosed, "Connection Terminated by Server"));
+                break;
+            case "ib":
+                await OnInfoBroadcastAsync(node, token).ConfigureAwait(false);
+                break;
+            case "notification" or "receipt" or "call":
+                // Handled in later slices; acked now so the server does not redeliver them forever.
+                await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task OnInfoBroadcastAsync(BinaryNode node, CancellationToken token)
+    {
+        if (node.GetChild("offline_preview") is not null)
+        {
+            await SendAsync(new BinaryNode("ib", [], [new BinaryNode("offline_batch", [("count", "100")])]), token).ConfigureAwait(false);
+        }
+        else if (node.GetChild("offline") is not null)
+        {
+            engine.Emit(new ConnectionUpdate(ReceivedPendingNotifications: true));
+        }
+        else if (node.GetChild("edge_routing")?.GetChild("routing_info") is { ContentKind: NodeContentKind.Bytes } routing)
+        {
+            await engine.CommitAsync("routing info", engine.Creds with { RoutingInfo = routing.Bytes.ToArray() }, null, token)
+                .ConfigureAwait(false);
+        }
+        else if (node.GetChild("downgrade_webclient") is not null)
+        {
+            End(new DisconnectInfo((int)DisconnectReason.MultideviceMismatch, "Multi-device beta not joined"));
+        }
+    }
+
+    private void StartQrLoop(BinaryNode pairDevice, CancellationToken token)
+    {
+        var refs = pairDevice.GetChildren("ref").Select(r => r.ContentAsString ?? string.Empty).ToArray();
+        var rotation = new QrRotation(refs, engine.Options.FirstQrTimeout, engine.Options.LaterQrTimeout);
+        _qrLoop?.Cancel();
+        _qrLoop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var loopToken = _qrLoop.Token;
+        RunBeside("qr", async ct =>
+        {
+            while (rotation.TryNext(out var reference, out var lifetime))
+            {
+                engine.Emit(new ConnectionUpdate(Qr: PairingQr.Build(reference, engine.Creds, engine.Options.Browser)));
+                try
+                {
+                    await Task.Delay(lifetime, engine.Time, loopToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            End(new DisconnectInfo((int)DisconnectReason.TimedOut, "QR refs attempts ended"));
+        }, token);
+    }
+
+    private async Task KeepAliveAsync(CancellationToken token)
+    {
+        var interval = engine.Options.KeepAliveInterval;
+        using var timer = new PeriodicTimer(interval, engine.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                var silence = engine.Time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _lastReceivedTicks), TimeSpan.Zero);
+                if (silence > interval + DeadConnectionGrace)
+                {
+                    End(new DisconnectInfo((int)DisconnectReason.TimedOut, "Connection was lost"));
+                    return;
+                }
+                RunBeside("keep-alive", ct => QueryAsync(id => new BinaryNode("iq",
+                    [("id", id), ("to", Jid.ServerJid.ToString()), ("type", "get"), ("xmlns", "w:p")], [new BinaryNode("ping")]), null, ct), token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Runs a step that waits for server answers without blocking the read loop; failures become events.</summary>
+    private void RunBeside(string context, Func<CancellationToken, Task> step, CancellationToken token) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await step(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
+            catch (ConnectionClosedException) when (_ended is not null)
+            {
+            }
+            catch (Exception ex) when (ex is ProtocolException)
+            {
+                engine.Emit(new EngineError(context, ex));
+            }
+        }, CancellationToken.None);
+
+    private void Touch() => Interlocked.Exchange(ref _lastReceivedTicks, engine.Time.GetUtcNow().UtcTicks);
+
+    private static BinaryNode IqResult(BinaryNode request) =>
+        new("iq", [("to", request.GetAttribute("from") ?? Jid.ServerJid.ToString()), ("type", "result"), ("id", request.GetAttribute("id"))]);
+}

@@ -1,0 +1,43 @@
+using WaCluster.Protocol.Noise.Certificates;
+
+namespace WaCluster.Engine;
+
+/// <summary>How the engine presents itself and paces itself. Defaults follow Baileys 7's defaults.</summary>
+public sealed record EngineOptions
+{
+    public Uri ServerUri { get; init; } = new("wss://web.whatsapp.com/ws/chat");
+
+    /// <summary>Trust anchor of the server's certificate chain: WhatsApp's root, or a simulator's.</summary>
+    public CertificateChainVerifier CertificateVerifier { get; init; } = CertificateChainVerifier.WhatsApp;
+
+    /// <summary>WhatsApp Web version announced in the ClientPayload (Baileys 7.0.0-rc14's default).</summary>
+    public IReadOnlyList<uint> Version { get; init; } = [2, 3000, 1043857760];
+
+    /// <summary>(os, browser, os version) like Baileys' <c>Browsers.macOS('Chrome')</c>.</summary>
+    public BrowserDescription Browser { get; init; } = new("Mac OS", "Chrome", "14.4.1");
+
+    public string CountryCode { get; init; } = "US";
+
+    /// <summary>Ask the phone for the full history at linking (Baileys' syncFullHistory).</summary>
+    public bool SyncFullHistory { get; init; } = true;
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan DefaultQueryTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Lifetime of the first QR (Baileys: 60 s); every later one lives <see cref="LaterQrTimeout"/> (20 s).</summary>
+    public TimeSpan FirstQrTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan LaterQrTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Pre-keys uploaded when the server holds none (Baileys' INITIAL_PREKEY_COUNT).</summary>
+    public int InitialPreKeyCount { get; init; } = 812;
+
+    /// <summary>Server count at or below which we top up (Baileys' MIN_PREKEY_COUNT), and the top-up size.</summary>
+    public int MinPreKeyCount { get; init; } = 5;
+}
+
+/// <summary>The browser triple Baileys calls <c>browser</c>: operating system, browser name, os version.</summary>
+public sealed record BrowserDescription(string Os, string Name, string OsVersion);
