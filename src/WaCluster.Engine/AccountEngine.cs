@@ -114,7 +114,7 @@ public sealed class AccountEngine
         var serverCount = PreKeyUpload.ParseCount(await session.QueryAsync(PreKeyUpload.CountQuery, null, cancellationToken).ConfigureAwait(false));
         var count = PreKeyUpload.CountToUpload(serverCount, Options);
         if (count == 0) return;
-        var batch = PreKeyUpload.Prepare(Creds, count, session.Tags.Next());
+        var batch = PreKeyUpload.Prepare(Creds, count);
         var transaction = new SignalStoreTransaction(_keys);
         foreach (var preKey in batch.PreKeys)
         {
@@ -122,7 +122,7 @@ public sealed class AccountEngine
         }
         // Keys are durable before the server can hand them out to senders.
         await CommitAsync("pre-keys generated", batch.Creds, transaction, cancellationToken).ConfigureAwait(false);
-        await session.QueryAsync(_ => batch.UploadIq, null, cancellationToken).ConfigureAwait(false);
+        await session.QueryAsync(id => PreKeyUpload.BuildUpload(batch.Creds, batch.PreKeys, id), null, cancellationToken).ConfigureAwait(false);
     }
 
     internal async Task AcceptPairingAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)

@@ -18,12 +18,11 @@ internal sealed class ConnectionSession(AccountEngine engine)
 
     private readonly CancellationTokenSource _stop = new();
     private readonly IqCorrelator _iqs = new(engine.Time);
+    private readonly MessageTags _tags = new();
     private INodeTransport? _transport;
     private DisconnectInfo? _ended;
     private CancellationTokenSource? _qrLoop;
     private long _lastReceivedTicks;
-
-    public MessageTags Tags { get; } = new();
 
     public bool Opened { get; private set; }
 
@@ -73,7 +72,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
 
     public async Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var id = Tags.Next();
+        var id = _tags.Next();
         var node = build(id);
         if (node.GetAttribute("id") != id)
         {
@@ -209,7 +208,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }
     }
 
-    /// <summary>Runs a step that waits for server answers without blocking the read loop; failures become events.</summary>
+    /// <summary>Runs a step that waits for server answers without blocking the read loop; any failure becomes an event, never lost.</summary>
     private void RunBeside(string context, Func<CancellationToken, Task> step, CancellationToken token) =>
         _ = Task.Run(async () =>
         {
@@ -223,7 +222,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
             catch (ConnectionClosedException) when (_ended is not null)
             {
             }
-            catch (Exception ex) when (ex is ProtocolException)
+            catch (Exception ex)
             {
                 engine.Emit(new EngineError(context, ex));
             }

@@ -7,8 +7,8 @@ using WaCluster.Signal.Keys;
 
 namespace WaCluster.Engine.Keys;
 
-/// <summary>A batch of new one-time pre-keys, the creds that account for them, and the upload iq.</summary>
-public sealed record PreKeyBatch(IReadOnlyList<PreKeyRecord> PreKeys, AuthCreds Creds, BinaryNode UploadIq);
+/// <summary>A batch of new one-time pre-keys and the creds that account for them.</summary>
+public sealed record PreKeyBatch(IReadOnlyList<PreKeyRecord> PreKeys, AuthCreds Creds);
 
 /// <summary>The <c>encrypt</c> iqs that keep our pre-keys on the server: count query and upload.</summary>
 public static class PreKeyUpload
@@ -29,13 +29,13 @@ public static class PreKeyUpload
     public static int CountToUpload(int serverCount, EngineOptions options) =>
         serverCount == 0 ? options.InitialPreKeyCount : serverCount <= options.MinPreKeyCount ? options.MinPreKeyCount : 0;
 
-    /// <summary>Generates <paramref name="count"/> pre-keys from <see cref="AuthCreds.NextPreKeyId"/> and the upload for them.</summary>
-    public static PreKeyBatch Prepare(AuthCreds creds, int count, string id)
+    /// <summary>Generates <paramref name="count"/> pre-keys from <see cref="AuthCreds.NextPreKeyId"/>.</summary>
+    public static PreKeyBatch Prepare(AuthCreds creds, int count)
     {
         var preKeys = KeyHelper.GeneratePreKeys(creds.NextPreKeyId, count);
         var next = count == 0 ? creds.NextPreKeyId : preKeys[^1].Id % KeyHelper.MaxPreKeyId + 1;
         var updated = creds with { NextPreKeyId = next, FirstUnuploadedPreKeyId = next };
-        return new PreKeyBatch(preKeys, updated, BuildUpload(creds, preKeys, id));
+        return new PreKeyBatch(preKeys, updated);
     }
 
     public static BinaryNode BuildUpload(AuthCreds creds, IReadOnlyList<PreKeyRecord> preKeys, string id)
