@@ -8,8 +8,8 @@ namespace WaCluster.Protocol.Media;
 /// <para>
 /// Contract: the MAC and the hashes are only known at the end, so every plaintext byte <see cref="Update"/> writes is
 /// UNVERIFIED until <see cref="Finish"/> returns a <see cref="DecryptedMedia"/>. If anything throws, the caller must
-/// discard all of it. The stream helpers keep the same contract: write into a temporary destination and hand it on
-/// only once they return.
+/// discard all of it. <see cref="DecryptAsync"/> keeps the same contract (hand its destination on only once it
+/// returns); <see cref="DecryptToFileAsync"/> enforces it, making the file appear only for a verified blob.
 /// </para>
 /// </summary>
 public sealed class MediaDecryptor : IDisposable
@@ -181,6 +181,31 @@ public sealed class MediaDecryptor : IDisposable
         {
             ArrayPool<byte>.Shared.Return(input);
             ArrayPool<byte>.Shared.Return(output, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// Streams a blob into the file at <paramref name="path"/>, which appears only once the blob is verified: the
+    /// plaintext goes to <c>path.partial</c> first, renamed on success and deleted on any failure.
+    /// </summary>
+    public static async Task<DecryptedMedia> DecryptToFileAsync(Stream blob, string path, byte[] mediaKey, MediaType type,
+        MediaChecks? checks = null, CancellationToken cancellationToken = default)
+    {
+        var partial = path + ".partial";
+        try
+        {
+            DecryptedMedia result;
+            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                result = await DecryptAsync(blob, file, mediaKey, type, checks, cancellationToken);
+            }
+            File.Move(partial, path, overwrite: true);
+            return result;
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
         }
     }
 

@@ -66,6 +66,34 @@ public sealed class MediaVerificationTests
     }
 
     [Fact]
+    public async Task A_file_destination_appears_only_for_a_verified_blob()
+    {
+        var plaintext = RandomNumberGenerator.GetBytes(200_003);
+        var blob = MediaEncryptor.Encrypt(plaintext, MediaKey, MediaType.Document, out var encrypted);
+        var directory = Directory.CreateTempSubdirectory("media-test-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "document");
+            var tampered = (byte[])blob.Clone();
+            tampered[100_000] ^= 4;
+            var error = await Assert.ThrowsAsync<MediaException>(() =>
+                MediaDecryptor.DecryptToFileAsync(new MemoryStream(tampered), path, MediaKey, MediaType.Document));
+            Assert.Equal(MediaFailure.MacMismatch, error.Failure);
+            Assert.Empty(directory.GetFiles());
+
+            var result = await MediaDecryptor.DecryptToFileAsync(new MemoryStream(blob), path, MediaKey, MediaType.Document,
+                new MediaChecks(encrypted.FileEncSha256, encrypted.FileSha256));
+            Assert.Equal(plaintext, await File.ReadAllBytesAsync(path));
+            Assert.Equal(plaintext.Length, result.FileLength);
+            Assert.Equal(["document"], directory.GetFiles().Select(f => f.Name));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_wrong_key_or_type_fails_the_mac()
     {
         var blob = MediaEncryptor.Encrypt(RandomNumberGenerator.GetBytes(77), MediaKey, MediaType.Image, out _);
