@@ -8,12 +8,14 @@ namespace WaCluster.Benchmarks;
 /// <summary>
 /// Media encrypt and decrypt throughput on the same 16 MB of random data, ours beside Baileys' in the same run.
 /// Encrypt writes the blob to a temporary file as Baileys' encryptedStream does; decrypt reads the blob from memory
-/// and collects the verified plaintext in memory, as Baileys' download path does (its fetch answered from memory).
+/// and collects the plaintext in memory, as Baileys' download path does (its fetch answered from memory). Baileys'
+/// download checks neither the MAC nor the hashes; ours verifies the MAC, fileEncSha256 and fileSha256 on the way.
 /// </summary>
 public sealed class MediaBenchmark : IBenchmark
 {
     private const int Size = 16 * 1024 * 1024;
-    private const int Rounds = 8;
+    private const int Rounds = 4;
+    private const int Trials = 3;
 
     public string Name => "media";
 
@@ -29,8 +31,6 @@ public sealed class MediaBenchmark : IBenchmark
                 await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
                 await MediaEncryptor.EncryptAsync(new MemoryStream(plaintext, writable: false), file, mediaKey, MediaType.Video);
             }
-            var encrypt = await MegabytesPerSecondAsync(Encrypt);
-
             var blob = MediaEncryptor.Encrypt(plaintext, mediaKey, MediaType.Video, out var encrypted);
             var checks = new MediaChecks(encrypted.FileEncSha256, encrypted.FileSha256);
             var output = new MemoryStream(Size);
@@ -40,10 +40,18 @@ public sealed class MediaBenchmark : IBenchmark
                 await MediaDecryptor.DecryptAsync(new MemoryStream(blob, writable: false), output, mediaKey, MediaType.Video, checks);
                 if (output.Length != Size) throw new InvalidOperationException("decrypted length differs");
             }
-            var decrypt = await MegabytesPerSecondAsync(Decrypt);
 
+            // Alternating trials, best of each: the machine is shared, so one slow moment must not decide a ratio.
             await using var node = await NodeHarness.StartAsync();
-            var theirs = await node.CallAsync<NodeRates>("media.bench", new { size = Size, rounds = Rounds }, TimeSpan.FromMinutes(5));
+            double encrypt = 0, decrypt = 0;
+            var theirs = new NodeRates(0, 0);
+            for (var trial = 0; trial < Trials; trial++)
+            {
+                encrypt = Math.Max(encrypt, await MegabytesPerSecondAsync(Encrypt));
+                decrypt = Math.Max(decrypt, await MegabytesPerSecondAsync(Decrypt));
+                var rates = await node.CallAsync<NodeRates>("media.bench", new { size = Size, rounds = Rounds }, TimeSpan.FromMinutes(5));
+                theirs = new NodeRates(Math.Max(theirs.EncryptMBps, rates.EncryptMBps), Math.Max(theirs.DecryptMBps, rates.DecryptMBps));
+            }
 
             report.Line("media.encrypt.ours", encrypt, "MB/s");
             report.Line("media.encrypt.baileys", theirs.EncryptMBps, "MB/s");
