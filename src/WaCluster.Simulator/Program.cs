@@ -16,6 +16,7 @@ await using var host = await SimulatorHost.StartAsync(options);
 Console.WriteLine($"url {host.ChatUri}");
 Console.WriteLine($"admin {host.BaseUri}admin/");
 Console.WriteLine($"root-key {Convert.ToBase64String(host.Simulator.RootPublicKey)}");
+Console.WriteLine($"media https://{host.Simulator.MediaHostName}/");
 var stop = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -39,7 +39,13 @@ public sealed class SimulatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        var certificate = Media.SelfSignedCertificate.Create();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, options.Port);
+            // Clients reach the media host over HTTPS only (Baileys builds https:// URLs), so it gets its own TLS port.
+            kestrel.Listen(IPAddress.Loopback, options.MediaPort, listen => listen.UseHttps(certificate));
+        });
         var app = builder.Build();
         var simulator = new WaSimulator(options, app.Services.GetRequiredService<ILoggerFactory>());
         var host = new SimulatorHost(app, simulator);
@@ -55,9 +61,11 @@ public sealed class SimulatorHost : IAsyncDisposable
             await simulator.HandleWebSocketAsync(socket, host._stopping.Token);
         });
         AdminRoutes.Map(app, simulator);
+        Media.MediaRoutes.Map(app, simulator, () => "https://" + simulator.MediaHostName);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.BaseUri = new Uri(address + "/");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        host.BaseUri = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)) + "/");
+        simulator.MediaHostName = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal))).Authority;
         return host;
     }
 

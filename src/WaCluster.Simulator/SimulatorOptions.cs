@@ -6,6 +6,9 @@ public sealed record SimulatorOptions
     /// <summary>Loopback port; 0 picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>Loopback HTTPS port of the media host; 0 picks a free one.</summary>
+    public int MediaPort { get; init; }
+
     /// <summary>Seeds every random choice the simulator makes (phone numbers, LIDs, refs, ids), so runs repeat.</summary>
     public int Seed { get; init; } = 1;
 
@@ -20,6 +23,9 @@ public sealed record SimulatorOptions
 
     /// <summary>After a stream error the server waits this long for the client to hang up before closing itself.</summary>
     public TimeSpan CloseGrace { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Largest media upload accepted by the media host.</summary>
+    public long MaxMediaSize { get; init; } = 64L << 20;
 
     /// <summary>How many QR refs a registering client gets in its pair-device stanza.</summary>
     public int PairingRefCount { get; init; } = 6;

@@ -9,6 +9,7 @@ using WaCluster.Protocol.Proto;
 using WaCluster.Simulator.Accounts;
 using WaCluster.Simulator.Connections;
 using WaCluster.Simulator.Groups;
+using WaCluster.Simulator.Media;
 using WaCluster.Simulator.Pairing;
 using WaCluster.Simulator.Stanzas;
 
@@ -46,6 +47,12 @@ public sealed class WaSimulator
     public SimulatorOptions Options { get; }
 
     public SimulatorCounters Counters { get; } = new();
+
+    /// <summary>Encrypted media blobs uploaded through the media host.</summary>
+    public MediaStore Media { get; } = new();
+
+    /// <summary>host:port of the HTTPS media host announced in media_conn; set by the host once it listens.</summary>
+    public string? MediaHostName { get; internal set; }
 
     /// <summary>Public key of the test root that certifies this server; clients must trust it instead of WhatsApp's.</summary>
     public byte[] RootPublicKey { get; }

@@ -159,6 +159,22 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         Assert.Equal("hi from ivan", atJack[1].Text);
     }
 
+    [Fact]
+    public async Task An_image_goes_through_the_media_host_and_decrypts_at_the_recipient()
+    {
+        await PairAsync("kate");
+        var liam = await PairAsync("liam");
+        var image = new byte[150_000];
+        new Random(7).NextBytes(image);
+        var messageId = await _node.CallAsync<string>("sim.sendImage", new { id = "kate", to = liam.Jid, image = Convert.ToBase64String(image), caption = "a picture" }, Slow);
+        var received = Assert.Single(await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "liam", count = 1 }, Slow));
+        Assert.Equal((messageId, "a picture"), (received.Id, received.Text));
+        Assert.Equal(1, _host.Simulator.Media.Count);
+        Assert.True(_host.Simulator.Media.StoredBytes > image.Length); // ciphertext (padded) plus MAC, never the plaintext
+        var downloaded = await _node.CallAsync<string>("sim.downloadImage", new { id = "liam", messageId }, Slow);
+        Assert.Equal(image, Convert.FromBase64String(downloaded));
+    }
+
     private async Task<AccountInfo> PairAsync(string id)
     {
         var start = await _node.CallAsync<StartResult>("sim.start", new

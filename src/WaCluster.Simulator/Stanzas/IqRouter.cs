@@ -34,6 +34,11 @@ internal static class IqRouter
             case "blocklist" when iq["type"] == "get":
                 connection.Send(ServerNodes.IqResult(iq, new BinaryNode("list", [], ReadOnlySpan<BinaryNode>.Empty)));
                 break;
+            case "w:m" when iq.GetChild("media_conn") is not null && simulator.MediaHostName is { } mediaHost:
+                connection.Send(ServerNodes.IqResult(iq, new BinaryNode("media_conn",
+                    [("auth", simulator.Media.AuthToken), ("ttl", "3600"), ("auth_ttl", "3600"), ("max_buckets", "1")],
+                    [new BinaryNode("host", [("hostname", mediaHost), ("maxContentLengthBytes", simulator.Options.MaxMediaSize.ToString(System.Globalization.CultureInfo.InvariantCulture))])])));
+                break;
             case "w:stats":
                 connection.Send(ServerNodes.IqResult(iq));
                 break;

@@ -1,6 +1,6 @@
 // Ops that drive unmodified Baileys clients against the simulator (see ../sim/baileys-client.mjs).
 import { SimClient } from '../sim/baileys-client.mjs'
-import { setCertificateRoot } from './util.mjs'
+import { fromB64, setCertificateRoot, toB64 } from './util.mjs'
 
 const clients = new Map()
 const client = id => clients.get(id) ?? (() => { throw new Error(`no sim client ${id}`) })()
@@ -75,6 +75,15 @@ export const ops = {
   'sim.groupMetadata': async ({ id, group }) => {
     const meta = await client(id).sock.groupMetadata(group)
     return { id: meta.id, subject: meta.subject, participants: meta.participants.map(p => ({ id: p.id, admin: p.admin })) }
+  },
+  // Media goes over HTTPS to the simulator's media host, whose certificate is self-signed: this test process trusts it.
+  'sim.sendImage': async ({ id, to, image, caption }) => {
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
+    return client(id).sendImage(to, fromB64(image), caption)
+  },
+  'sim.downloadImage': async ({ id, messageId }) => {
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
+    return toB64(await client(id).downloadImage(messageId))
   },
   'sim.disconnect': async ({ id }) => { await client(id).disconnect() },
   'sim.reconnect': async ({ id }) => { client(id).connect() },

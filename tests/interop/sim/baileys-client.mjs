@@ -1,6 +1,6 @@
 // An unmodified Baileys client driven against the WaCluster simulator: in-memory auth state, silent logger,
 // automatic reconnect after the 515 restart that follows pairing, and recorders for what the tests wait on.
-import { makeWASocket, initAuthCreds, DisconnectReason } from 'baileys'
+import { makeWASocket, initAuthCreds, DisconnectReason, downloadMediaMessage } from 'baileys'
 
 const silent = { level: 'silent', child: () => silent, trace () {}, debug () {}, info () {}, warn () {}, error () {}, fatal () {} }
 
@@ -45,7 +45,8 @@ export class SimClient {
     this.keys = memoryKeyStore()
     this.waiters = new Set()
     this.qrs = []
-    this.received = [] // { id, from, text }
+    this.received = [] // { id, from, participant, text }
+    this.images = new Map() // message id -> the received image message, for download
     this.statuses = new Map() // message id -> highest status seen
     this.opens = 0
     this.closes = []
@@ -92,7 +93,8 @@ export class SimClient {
     sock.ev.on('messages.upsert', ({ messages }) => {
       for (const m of messages) {
         if (m.key.fromMe) continue
-        const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text
+        if (m.message?.imageMessage) this.images.set(m.key.id, m)
+        const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text ?? m.message?.imageMessage?.caption
         if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, participant: m.key.participant ?? null, text })
       }
       this.notify()
@@ -135,6 +137,17 @@ export class SimClient {
   async send (to, text) {
     const sent = await this.sock.sendMessage(to, { text })
     return sent.key.id
+  }
+
+  async sendImage (to, image, caption) {
+    const sent = await this.sock.sendMessage(to, { image, caption })
+    return sent.key.id
+  }
+
+  async downloadImage (messageId) {
+    const m = this.images.get(messageId)
+    if (!m) throw new Error(`no image ${messageId} received`)
+    return downloadMediaMessage(m, 'buffer', {}, { logger: silent, reuploadRequest: this.sock.updateMediaMessage })
   }
 
   // Goes offline the way a dropped client does: the socket ends, creds and keys stay for the next connect.
