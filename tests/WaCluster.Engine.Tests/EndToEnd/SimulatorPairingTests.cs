@@ -1,0 +1,92 @@
+using WaCluster.Engine.Connection;
+using WaCluster.Engine.Creds;
+using WaCluster.Engine.Events;
+using WaCluster.Engine.Keys;
+using WaCluster.Engine.Tests.Support;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Noise.Certificates;
+using WaCluster.Signal.Stores;
+using WaCluster.Simulator;
+
+namespace WaCluster.Engine.Tests.EndToEnd;
+
+/// <summary>
+/// Our engine over a real WebSocket against the simulator (which Baileys itself pairs with): QR pairing, the 515
+/// restart, login, the initial pre-key upload, and a later login from the persisted credentials alone.
+/// </summary>
+[Trait("Proof", "engine-baileys")]
+public sealed class SimulatorPairingTests : IAsyncLifetime
+{
+    private SimulatorHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await SimulatorHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Pairs_by_qr_restarts_logs_in_uploads_pre_keys_then_logs_in_again_from_persisted_creds()
+    {
+        var options = new EngineOptions
+        {
+            ServerUri = _host.ChatUri,
+            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
+        };
+        var creds = AuthCreds.CreateNew();
+        var store = new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId);
+        var persister = new RecordingPersister();
+        var engine = new AccountEngine(creds, store, persister, options);
+        using var stop = new CancellationTokenSource();
+        var run = engine.RunAsync(stop.Token);
+
+        var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
+        Assert.StartsWith(PairingQrPrefix, qr);
+        var account = await _host.Simulator.ScanAsync(qr, "15550004242").WaitAsync(TimeSpan.FromSeconds(30));
+
+        var restart = await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Close, seconds: 30);
+        Assert.Equal(DisconnectReason.RestartRequired, restart.LastDisconnect!.Reason);
+        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+
+        Assert.Equal(account.DeviceJid, engine.Creds.Me!.Id);
+        Assert.Equal(account.DeviceLid, engine.Creds.Me.Lid);
+        Assert.Equal(1, _host.Simulator.Counters.Pairings);
+        Assert.True(_host.Simulator.Counters.Logins >= 1);
+
+        // The server holds all 812 of the keys we generated, persisted and stored.
+        var count = PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery));
+        Assert.Equal(812, count);
+        Assert.Equal(812, store.PreKeys.Count);
+        Assert.Equal(813u, engine.Creds.NextPreKeyId);
+
+        // A bundle fetch for our own device hands out one of our one-time keys and our signed pre-key.
+        var bundle = await engine.QueryAsync(id => new BinaryNode("iq", [("id", id), ("xmlns", "encrypt"), ("type", "get"), ("to", "@s.whatsapp.net")],
+            [new BinaryNode("key", [], [new BinaryNode("user", [("jid", account.DeviceJid)])])]));
+        var user = bundle.RequireChild("list").RequireChild("user");
+        Assert.Equal(creds.SignedIdentityKey.PublicKey, user.RequireChild("identity").Bytes.ToArray());
+        Assert.Equal(creds.SignedPreKey.KeyPair.PublicKey, user.RequireChild("skey").RequireChild("value").Bytes.ToArray());
+        var key = user.RequireChild("key");
+        var keyIdBytes = key.RequireChild("id").Bytes.ToArray();
+        var keyId = (uint)(keyIdBytes[0] << 16 | keyIdBytes[1] << 8 | keyIdBytes[2]);
+        Assert.Equal(store.PreKeys[keyId].KeyPair.PublicKey, key.RequireChild("value").Bytes.ToArray());
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // A new engine built only from what was persisted logs in without pairing or uploading again.
+        var persisted = AuthCreds.Parse(persister.Changes.Last(c => c.Creds is not null).Creds!.ToByteArray());
+        var restored = new InMemorySignalProtocolStore(persisted.IdentityKeyPair, persisted.RegistrationId);
+        foreach (var change in persister.Changes.Where(c => c.Keys is not null)) await change.Keys!.ApplyAsync(restored);
+        var secondPersister = new RecordingPersister();
+        var again = new AccountEngine(persisted, restored, secondPersister, options);
+        using var stopAgain = new CancellationTokenSource();
+        var runAgain = again.RunAsync(stopAgain.Token);
+        var opened = await again.Events.NextAsync<EngineEvent>(e => e is ConnectionUpdate { Connection: ConnectionState.Open } or ConnectionUpdate { Qr: not null }, seconds: 30);
+        Assert.Equal(ConnectionState.Open, ((ConnectionUpdate)opened).Connection);
+        Assert.DoesNotContain(secondPersister.Changes, c => c.Keys is not null);
+        Assert.Equal(1, _host.Simulator.Counters.Pairings);
+        await stopAgain.CancelAsync();
+        await runAgain.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private const string PairingQrPrefix = "https://wa.me/settings/linked_devices#";
+}
