@@ -14,6 +14,11 @@ internal static class AdminRoutes
     {
         routes.MapGet("/admin/root-key", () => Results.Json(new { publicKey = Convert.ToBase64String(simulator.RootPublicKey) }));
         routes.MapGet("/admin/counters", () => Results.Json(simulator.Counters.Snapshot()));
+        routes.MapGet("/admin/memory", (bool? collect) =>
+        {
+            if (collect == true) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return Results.Json(new { workingSet = Environment.WorkingSet, managedHeap = GC.GetTotalMemory(false), connectionsOpen = simulator.Counters.ConnectionsOpen });
+        });
         routes.MapGet("/admin/queues", () => Results.Json(simulator.PendingCounts()));
         routes.MapPost("/admin/users", (string? phone) => Guard(() => Results.Json(simulator.CreateUser(phone))));
         routes.MapPost("/admin/connections/drop", (string jid) => Guard(() => simulator.DropConnection(jid) ? Results.Ok() : Results.NotFound()));

@@ -21,7 +21,8 @@ namespace WaCluster.Simulator.Connections;
 /// </summary>
 public sealed class ChatConnection
 {
-    private const int ReadChunk = 16 * 1024;
+    // Small on purpose: the decoder buffer this reserves stays with every idle connection.
+    private const int ReadChunk = 4 * 1024;
 
     private readonly WaSimulator _simulator;
     private readonly WebSocket _socket;
