@@ -26,6 +26,7 @@ public sealed class AccountEngine
     private readonly ReconnectBackoff _backoff;
     private readonly Channel<EngineEvent> _events = Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _commitLock = new(1, 1);
+    private readonly SemaphoreSlim _uploadLock = new(1, 1);
     private ConnectionSession? _session;
 
     public AccountEngine(AuthCreds creds, ISignalProtocolStore keys, IEngineStatePersister persister, EngineOptions options,
@@ -113,16 +114,37 @@ public sealed class AccountEngine
     {
         var serverCount = PreKeyUpload.ParseCount(await session.QueryAsync(PreKeyUpload.CountQuery, null, cancellationToken).ConfigureAwait(false));
         var count = PreKeyUpload.CountToUpload(serverCount, Options);
-        if (count == 0) return;
-        var batch = PreKeyUpload.Prepare(Creds, count);
-        var transaction = new SignalStoreTransaction(_keys);
-        foreach (var preKey in batch.PreKeys)
+        if (count > 0) await UploadPreKeysAsync(session, count, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The server says it runs low (encrypt notification): top up unless it still holds enough.</summary>
+    internal async Task OnPreKeyCountNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
+    {
+        var count = PreKeyUpload.ParseCount(notification);
+        if (count < Options.MinPreKeyCount) await UploadPreKeysAsync(session, Options.MinPreKeyCount, cancellationToken).ConfigureAwait(false);
+        await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
+    }
+
+    // One upload at a time, so two triggers never hand out the same ids.
+    private async Task UploadPreKeysAsync(ConnectionSession session, int count, CancellationToken cancellationToken)
+    {
+        await _uploadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await transaction.StorePreKeyAsync(preKey).ConfigureAwait(false);
+            var batch = PreKeyUpload.Prepare(Creds, count);
+            var transaction = new SignalStoreTransaction(_keys);
+            foreach (var preKey in batch.PreKeys)
+            {
+                await transaction.StorePreKeyAsync(preKey).ConfigureAwait(false);
+            }
+            // Keys are durable before the server can hand them out to senders.
+            await CommitAsync("pre-keys generated", batch.Creds, transaction, cancellationToken).ConfigureAwait(false);
+            await session.QueryAsync(id => PreKeyUpload.BuildUpload(batch.Creds, batch.PreKeys, id), null, cancellationToken).ConfigureAwait(false);
         }
-        // Keys are durable before the server can hand them out to senders.
-        await CommitAsync("pre-keys generated", batch.Creds, transaction, cancellationToken).ConfigureAwait(false);
-        await session.QueryAsync(id => PreKeyUpload.BuildUpload(batch.Creds, batch.PreKeys, id), null, cancellationToken).ConfigureAwait(false);
+        finally
+        {
+            _uploadLock.Release();
+        }
     }
 
     internal async Task AcceptPairingAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)

@@ -132,6 +132,10 @@ internal sealed class ConnectionSession(AccountEngine engine)
             case "ib":
                 await OnInfoBroadcastAsync(node, token).ConfigureAwait(false);
                 break;
+            case "notification" when node.GetAttribute("type") == "encrypt" && IsFromServer(node) && node.GetChild("count") is not null:
+                // Acked only after the new keys are persisted and uploaded.
+                RunBeside("pre-key refill", ct => engine.OnPreKeyCountNotificationAsync(this, node, ct), token);
+                break;
             case "notification" or "receipt" or "call":
                 // Handled in later slices; acked now so the server does not redeliver them forever.
                 await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);
@@ -227,6 +231,8 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 engine.Emit(new EngineError(context, ex));
             }
         }, CancellationToken.None);
+
+    private static bool IsFromServer(BinaryNode node) => node.GetAttribute("from") is "s.whatsapp.net" or "@s.whatsapp.net";
 
     private void Touch() => Interlocked.Exchange(ref _lastReceivedTicks, engine.Time.GetUtcNow().UtcTicks);
 

@@ -88,5 +88,46 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         await runAgain.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Refills_pre_keys_when_the_server_reports_them_low()
+    {
+        var options = new EngineOptions
+        {
+            ServerUri = _host.ChatUri,
+            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
+            InitialPreKeyCount = 8,
+        };
+        var creds = AuthCreds.CreateNew();
+        var store = new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId);
+        var persister = new RecordingPersister();
+        var engine = new AccountEngine(creds, store, persister, options);
+        using var stop = new CancellationTokenSource();
+        var run = engine.RunAsync(stop.Token);
+        var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
+        var account = await _host.Simulator.ScanAsync(qr).WaitAsync(TimeSpan.FromSeconds(30));
+        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+        Assert.Equal(8, PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery)));
+
+        // Others fetching our bundle use up keys; below the server's threshold it notifies us and we top up by 5.
+        for (var i = 0; i < 4; i++)
+        {
+            await engine.QueryAsync(id => new BinaryNode("iq", [("id", id), ("xmlns", "encrypt"), ("type", "get"), ("to", "@s.whatsapp.net")],
+                [new BinaryNode("key", [], [new BinaryNode("user", [("jid", account.DeviceJid)])])]));
+        }
+        await engine.Events.NextAsync<CredsUpdate>(u => u.Creds.NextPreKeyId == 14, seconds: 30);
+        Assert.Equal(13, store.PreKeys.Count);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        int count;
+        while ((count = PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery))) != 9 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(9, count);
+        Assert.Equal(0, _host.Simulator.PendingCounts()[account.DeviceJid!]);
+        Assert.Equal(2, persister.Changes.Count(c => c.Keys is not null));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private const string PairingQrPrefix = "https://wa.me/settings/linked_devices#";
 }
