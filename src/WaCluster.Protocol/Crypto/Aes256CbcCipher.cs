@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using AesNi = System.Runtime.Intrinsics.X86.Aes;
@@ -9,6 +10,7 @@ namespace WaCluster.Protocol.Crypto;
 /// AES-256-CBC with PKCS#7 on AES-NI, for the short bodies of Signal messages where the BCL's per-call setup costs
 /// more than the cipher itself. Same results as <see cref="AesCbcCipher"/>; without AES-NI it uses the BCL.
 /// </summary>
+[SkipLocalsInit]
 public static class Aes256CbcCipher
 {
     public const int KeyLength = Aes256RoundKeys.KeyLength;

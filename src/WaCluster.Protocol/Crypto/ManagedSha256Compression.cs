@@ -18,7 +18,7 @@ internal static class ManagedSha256Compression
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ];
 
-    public static void Compress(ref Sha256Context context, ReadOnlySpan<byte> blocks)
+    public static void Compress(ref Sha256State state, ReadOnlySpan<byte> blocks)
     {
         Span<uint> schedule = stackalloc uint[64];
         var k = RoundConstants;
@@ -38,8 +38,8 @@ internal static class ManagedSha256Compression
                 schedule[t] = schedule[t - 16] + s0 + schedule[t - 7] + s1;
             }
 
-            uint a = context[0], b = context[1], c = context[2], d = context[3];
-            uint e = context[4], f = context[5], g = context[6], h = context[7];
+            uint a = state[0], b = state[1], c = state[2], d = state[3];
+            uint e = state[4], f = state[5], g = state[6], h = state[7];
             for (var t = 0; t < 64; t++)
             {
                 var sum1 = BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25);
@@ -57,14 +57,14 @@ internal static class ManagedSha256Compression
                 b = a;
                 a = t1 + t2;
             }
-            context[0] += a;
-            context[1] += b;
-            context[2] += c;
-            context[3] += d;
-            context[4] += e;
-            context[5] += f;
-            context[6] += g;
-            context[7] += h;
+            state[0] += a;
+            state[1] += b;
+            state[2] += c;
+            state[3] += d;
+            state[4] += e;
+            state[5] += f;
+            state[6] += g;
+            state[7] += h;
         }
     }
 }

@@ -10,13 +10,13 @@ internal static unsafe class Sha256Compression
 {
     public const int BlockLength = 64;
 
-    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<Sha256Context*, byte*, void> s_native =
+    private static readonly delegate* unmanaged[Cdecl, SuppressGCTransition]<Sha256State*, byte*, void> s_native =
         OpenSslSha256.LoadTransform();
 
     public static bool IsNative => s_native != null;
 
-    /// <summary>Absorbs whole 64-byte blocks into the hash words of <paramref name="context"/>.</summary>
-    public static void Compress(ref Sha256Context context, ReadOnlySpan<byte> blocks)
+    /// <summary>Absorbs whole 64-byte blocks into <paramref name="state"/>.</summary>
+    public static void Compress(ref Sha256State state, ReadOnlySpan<byte> blocks)
     {
         if (blocks.Length % BlockLength != 0)
         {
@@ -25,15 +25,15 @@ internal static unsafe class Sha256Compression
         var native = s_native;
         if (native == null)
         {
-            ManagedSha256Compression.Compress(ref context, blocks);
+            ManagedSha256Compression.Compress(ref state, blocks);
             return;
         }
-        fixed (Sha256Context* state = &context)
+        fixed (Sha256State* words = &state)
         fixed (byte* data = &MemoryMarshal.GetReference(blocks))
         {
             for (var offset = 0; offset < blocks.Length; offset += BlockLength)
             {
-                native(state, data + offset);
+                native(words, data + offset);
             }
         }
     }

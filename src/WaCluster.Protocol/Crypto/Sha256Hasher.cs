@@ -7,21 +7,22 @@ namespace WaCluster.Protocol.Crypto;
 /// Incremental SHA-256 that can start from any chaining state, which is what lets HMAC reuse a key's precomputed
 /// pad states instead of hashing the pads for every message.
 /// </summary>
+[SkipLocalsInit]
 internal struct Sha256Hasher
 {
-    public const int DigestLength = 32;
+    public const int DigestLength = Sha256State.Size;
 
     private const int LengthFieldOffset = Sha256Compression.BlockLength - sizeof(ulong);
 
-    private Sha256Context _context;
+    private Sha256State _state;
     private PendingBlock _pending;
     private int _pendingLength;
     private ulong _totalLength;
 
-    /// <summary>Continues from <paramref name="context"/>, which has already absorbed <paramref name="absorbedLength"/> bytes (whole blocks).</summary>
-    public Sha256Hasher(in Sha256Context context, ulong absorbedLength)
+    /// <summary>Continues from <paramref name="state"/>, which has already absorbed <paramref name="absorbedLength"/> bytes (whole blocks).</summary>
+    public Sha256Hasher(in Sha256State state, ulong absorbedLength)
     {
-        _context = context;
+        _state = state;
         _totalLength = absorbedLength;
     }
 
@@ -39,13 +40,13 @@ internal struct Sha256Hasher
             {
                 return;
             }
-            Sha256Compression.Compress(ref _context, pending);
+            Sha256Compression.Compress(ref _state, pending);
             _pendingLength = 0;
         }
         var whole = data.Length - data.Length % Sha256Compression.BlockLength;
         if (whole > 0)
         {
-            Sha256Compression.Compress(ref _context, data[..whole]);
+            Sha256Compression.Compress(ref _state, data[..whole]);
         }
         data[whole..].CopyTo(pending);
         _pendingLength = data.Length - whole;
@@ -63,16 +64,21 @@ internal struct Sha256Hasher
         pending[(_pendingLength + 1)..].Clear();
         if (_pendingLength >= LengthFieldOffset)
         {
-            Sha256Compression.Compress(ref _context, pending);
+            Sha256Compression.Compress(ref _state, pending);
             pending.Clear();
         }
         BinaryPrimitives.WriteUInt64BigEndian(pending[LengthFieldOffset..], _totalLength * 8);
-        Sha256Compression.Compress(ref _context, pending);
+        Sha256Compression.Compress(ref _state, pending);
         pending.Clear();
         _pendingLength = 0;
-        for (var i = 0; i < Sha256Context.HashWords; i++)
+        WriteDigest(_state, digest);
+    }
+
+    public static void WriteDigest(in Sha256State state, Span<byte> digest)
+    {
+        for (var i = 0; i < Sha256State.Words; i++)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(digest[(i * sizeof(uint))..], _context[i]);
+            BinaryPrimitives.WriteUInt32BigEndian(digest[(i * sizeof(uint))..], state[i]);
         }
     }
 

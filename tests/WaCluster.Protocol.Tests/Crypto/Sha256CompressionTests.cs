@@ -21,7 +21,7 @@ public sealed class Sha256CompressionTests
     public void Incremental_hash_matches_the_bcl_at_edge_lengths(int length)
     {
         var data = RandomNumberGenerator.GetBytes(length);
-        var hasher = new Sha256Hasher(Sha256Context.Initial(), 0);
+        var hasher = new Sha256Hasher(Sha256State.Initial(), 0);
         hasher.Append(data);
         var digest = new byte[32];
         hasher.Finish(digest);
@@ -36,7 +36,7 @@ public sealed class Sha256CompressionTests
         {
             var data = new byte[random.Next(0, 400)];
             random.NextBytes(data);
-            var hasher = new Sha256Hasher(Sha256Context.Initial(), 0);
+            var hasher = new Sha256Hasher(Sha256State.Initial(), 0);
             var rest = data.AsSpan();
             while (!rest.IsEmpty)
             {
@@ -65,7 +65,7 @@ public sealed class Sha256CompressionTests
     [Fact]
     public void Partial_digest_buffer_is_rejected()
     {
-        var hasher = new Sha256Hasher(Sha256Context.Initial(), 0);
+        var hasher = new Sha256Hasher(Sha256State.Initial(), 0);
         Assert.Throws<ArgumentException>(() => hasher.Finish(new byte[31]));
     }
 
@@ -77,7 +77,7 @@ public sealed class Sha256CompressionTests
         data.CopyTo(padded, 0);
         padded[data.Length] = 0x80;
         BinaryPrimitives.WriteUInt64BigEndian(padded.AsSpan(paddedLength - 8), (ulong)data.Length * 8);
-        var context = Sha256Context.Initial();
+        var context = Sha256State.Initial();
         ManagedSha256Compression.Compress(ref context, padded);
         var digest = new byte[32];
         for (var i = 0; i < 8; i++)
