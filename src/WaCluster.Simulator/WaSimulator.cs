@@ -149,6 +149,17 @@ public sealed class WaSimulator
         return connection is not null;
     }
 
+    /// <summary>Injects faults into a device's traffic: a delay before each stanza it is sent, withheld server acks.</summary>
+    public void SetFaults(string deviceJid, TimeSpan? outboundDelay = null, bool? withholdAcks = null)
+    {
+        lock (Gate)
+        {
+            var device = FindDevice(Jid.Parse(deviceJid)) ?? throw new SimulatorException($"no linked device {deviceJid}");
+            if (outboundDelay is { } delay) device.Faults.OutboundDelay = delay;
+            if (withholdAcks is { } withhold) device.Faults.WithholdAcks = withhold;
+        }
+    }
+
     /// <summary>Cuts every connection (used when the host stops).</summary>
     public void DropAll()
     {
@@ -211,6 +222,12 @@ public sealed class WaSimulator
     {
         device.Pending.Add(stanza);
         if (device.Connection is { IsActive: true } connection) connection.Send(stanza.Node);
+    }
+
+    /// <summary>A server ack for a stanza of <paramref name="sender"/>, unless acks are withheld from it.</summary>
+    internal void AckTo(SimDevice sender, BinaryNode ack)
+    {
+        if (!sender.Faults.WithholdAcks) sender.Connection?.Send(ack);
     }
 
     internal void OnDisconnected(ChatConnection connection)

@@ -27,12 +27,14 @@ internal sealed class RawChatClient : IAsyncDisposable
     }
 
     /// <summary>Completes the handshake with a registration payload; the server then offers pair-device refs.</summary>
-    public async Task HandshakeAsync(byte[] rootKey)
+    public Task HandshakeAsync(byte[] rootKey) => HandshakeAsync(rootKey, Curve25519.GenerateKeyPair(), RegistrationPayload(Curve25519.GenerateKeyPair()));
+
+    public async Task HandshakeAsync(byte[] rootKey, KeyPair noiseKey, ClientPayload payload)
     {
-        using var initiator = new NoiseInitiator(Curve25519.GenerateKeyPair(), new CertificateChainVerifier(rootKey));
+        using var initiator = new NoiseInitiator(noiseKey, new CertificateChainVerifier(rootKey));
         await SendFrameAsync(initiator.CreateClientHello());
         var serverHello = await ReceiveFrameAsync() ?? throw new InvalidOperationException("closed during handshake");
-        await SendFrameAsync(initiator.ReadServerHello(serverHello, RegistrationPayload().ToByteArray()));
+        await SendFrameAsync(initiator.ReadServerHello(serverHello, payload.ToByteArray()));
         _transport = initiator.CreateTransport();
     }
 
@@ -76,9 +78,8 @@ internal sealed class RawChatClient : IAsyncDisposable
         }
     }
 
-    private static ClientPayload RegistrationPayload()
+    public static ClientPayload RegistrationPayload(KeyPair identity)
     {
-        var identity = Curve25519.GenerateKeyPair();
         var signed = Curve25519.GenerateKeyPair();
         return new ClientPayload
         {

@@ -24,6 +24,8 @@ public sealed class SimDevice(SimUser user, ushort id, uint keyIndex, byte[] noi
     /// <summary>The logged-in connection, if any.</summary>
     public ChatConnection? Connection { get; set; }
 
+    public DeviceFaults Faults { get; } = new();
+
     /// <summary>Stanzas sent or waiting to be sent, removed when the device acks them.</summary>
     public OfflineQueue Pending { get; } = new();
 

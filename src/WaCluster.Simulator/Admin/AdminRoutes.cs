@@ -21,6 +21,11 @@ internal static class AdminRoutes
         });
         routes.MapGet("/admin/queues", () => Results.Json(simulator.PendingCounts()));
         routes.MapPost("/admin/users", (string? phone) => Guard(() => Results.Json(simulator.CreateUser(phone))));
+        routes.MapPost("/admin/faults", (string jid, int? delayMs, bool? withholdAcks) => Guard(() =>
+        {
+            simulator.SetFaults(jid, delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, withholdAcks);
+            return Results.Ok();
+        }));
         routes.MapPost("/admin/connections/drop", (string jid) => Guard(() => simulator.DropConnection(jid) ? Results.Ok() : Results.NotFound()));
         routes.MapPost("/admin/mock-phone/scan-qr", (HttpRequest request, string? phone) =>
             ReadBodyAndRun(request, (qr, token) => simulator.ScanAsync(qr, phone, token)));

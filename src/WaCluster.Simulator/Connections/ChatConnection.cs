@@ -186,6 +186,7 @@ public sealed class ChatConnection
         {
             await foreach (var item in _outbound.Reader.ReadAllAsync(token))
             {
+                if (Device?.Faults.OutboundDelay is { Ticks: > 0 } delay) await Task.Delay(delay, token);
                 await WriteNodeAsync(item.Node, token);
                 if (item.CloseAfter)
                 {

@@ -28,7 +28,7 @@ internal static class MessageRelay
         if (!(to.IsPnUser || to.IsLid) || simulator.Directory.Find(to) is null)
         {
             // Groups, broadcasts and newsletters come in a later slice; unknown users cannot be reached.
-            sender.Connection?.Send(new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "404"), ("t", ServerNodes.Timestamp(now))]));
+            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "404"), ("t", ServerNodes.Timestamp(now))]));
             return;
         }
         var deviceIdentity = message.GetChild("device-identity");
@@ -47,7 +47,7 @@ internal static class MessageRelay
             simulator.Deliver(device, new PendingStanza(id, "message",
                 new BinaryNode("message", Attributes(sender, message, to, target, user == sender.User, id, now), content.ToArray())));
         }
-        sender.Connection?.Send(ServerNodes.Ack("message", id, to.ToString(), t: now));
+        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ internal static class MessageRelay
     {
         if (!simulator.Groups.TryGetValue(to.User, out var group) || !group.IsMember(sender.User))
         {
-            sender.Connection?.Send(new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
+            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
             return;
         }
         var pairwise = new Dictionary<SimDevice, BinaryNode[]>();
@@ -92,7 +92,7 @@ internal static class MessageRelay
                 simulator.Deliver(device, new PendingStanza(id, "message", new BinaryNode("message", stanzaAttributes, content.ToArray())));
             }
         }
-        sender.Connection?.Send(ServerNodes.Ack("message", id, to.ToString(), t: now));
+        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
 
     private static IEnumerable<(Jid Target, BinaryNode[] Encrypted)> Targets(BinaryNode message, Jid to, bool includeDirect)

@@ -46,7 +46,7 @@ internal static class ReceiptRelay
             }
             if (to.Device == 0) user.Phone.ReceivedStanzas++;
         }
-        sender.Connection?.Send(ServerNodes.Ack("receipt", id, to.ToString(), type: receipt["type"]));
+        simulator.AckTo(sender, ServerNodes.Ack("receipt", id, to.ToString(), type: receipt["type"]));
     }
 
     /// <summary>A receipt for a group message goes to the author's device, from the group with the reader as participant.</summary>
@@ -63,6 +63,6 @@ internal static class ReceiptRelay
             ? new BinaryNode("receipt", attributes.ToArray(), receipt.Children.AsSpan())
             : new BinaryNode("receipt", attributes.ToArray());
         if (simulator.FindDevice(author) is { } device && device != sender) simulator.Deliver(device, new PendingStanza(id, "receipt", relayed));
-        sender.Connection?.Send(ServerNodes.Ack("receipt", id, group.ToString(), type: receipt["type"], participant: author.ToString()));
+        simulator.AckTo(sender, ServerNodes.Ack("receipt", id, group.ToString(), type: receipt["type"], participant: author.ToString()));
     }
 }
