@@ -1,7 +1,7 @@
 using System.Globalization;
 using WaCluster.Simulator;
 
-// dotnet run --project src/WaCluster.Simulator -- [--port N] [--seed N] [--idle-seconds N]
+// dotnet run --project src/WaCluster.Simulator -- [--port N] [--seed N] [--idle-seconds N] [--tls true]
 var options = new SimulatorOptions();
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -9,8 +9,9 @@ for (var i = 0; i + 1 < args.Length; i += 2)
     {
         "--port" => options with { Port = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
         "--seed" => options with { Seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+        "--tls" => options with { UseTls = bool.Parse(args[i + 1]) },
         "--idle-seconds" => options with { IdleTimeout = TimeSpan.FromSeconds(int.Parse(args[i + 1], CultureInfo.InvariantCulture)) },
-        _ => throw new ArgumentException($"unknown option {args[i]}; use --port N, --seed N, --idle-seconds N"),
+        _ => throw new ArgumentException($"unknown option {args[i]}; use --port N, --seed N, --idle-seconds N, --tls true"),
     };
 }
 await using var host = await SimulatorHost.StartAsync(options);

@@ -30,8 +30,11 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>http://127.0.0.1:port/</summary>
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>The URL clients connect to: ws://127.0.0.1:port/ws/chat</summary>
-    public Uri ChatUri => new($"ws://{BaseUri.Authority}/ws/chat");
+    /// <summary>The URL clients connect to: ws://127.0.0.1:port/ws/chat (wss:// with <see cref="SimulatorOptions.UseTls"/>).</summary>
+    public Uri ChatUri => new($"{(BaseUri.Scheme == "https" ? "wss" : "ws")}://{BaseUri.Authority}/ws/chat");
+
+    /// <summary>The self-signed certificate of the HTTPS endpoints (media host, and the main port with TLS); clients may pin it.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate { get; private init; } = null!;
 
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions? options = null, Action<ILoggingBuilder>? logging = null)
     {
@@ -42,13 +45,16 @@ public sealed class SimulatorHost : IAsyncDisposable
         var certificate = Media.SelfSignedCertificate.Create();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (options.UseTls) listen.UseHttps(certificate);
+            });
             // Clients reach the media host over HTTPS only (Baileys builds https:// URLs), so it gets its own TLS port.
             kestrel.Listen(IPAddress.Loopback, options.MediaPort, listen => listen.UseHttps(certificate));
         });
         var app = builder.Build();
         var simulator = new WaSimulator(options, app.Services.GetRequiredService<ILoggerFactory>());
-        var host = new SimulatorHost(app, simulator);
+        var host = new SimulatorHost(app, simulator) { Certificate = certificate };
         app.UseWebSockets();
         app.Map("/ws/chat", async context =>
         {
@@ -64,8 +70,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         Media.MediaRoutes.Map(app, simulator, () => "https://" + simulator.MediaHostName);
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        host.BaseUri = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)) + "/");
-        simulator.MediaHostName = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal))).Authority;
+        // Listeners are reported in the order they were configured: the main port first, then the media host.
+        var listening = addresses.Select(a => new Uri(a)).ToList();
+        host.BaseUri = new Uri(listening[0], "/");
+        simulator.MediaHostName = listening[1].Authority;
         return host;
     }
 
@@ -75,6 +83,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         Simulator.DropAll();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Certificate.Dispose();
         _stopping.Dispose();
     }
 }

@@ -6,6 +6,9 @@ public sealed record SimulatorOptions
     /// <summary>Loopback port; 0 picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>Serve the main port as https/wss with the simulator's self-signed certificate instead of http/ws.</summary>
+    public bool UseTls { get; init; }
+
     /// <summary>Loopback HTTPS port of the media host; 0 picks a free one.</summary>
     public int MediaPort { get; init; }
 
