@@ -28,6 +28,7 @@ public sealed class AccountEngine
     private readonly SemaphoreSlim _commitLock = new(1, 1);
     private readonly SemaphoreSlim _uploadLock = new(1, 1);
     private ConnectionSession? _session;
+    private (string Code, Jid Phone)? _pendingCode;
 
     public AccountEngine(AuthCreds creds, ISignalProtocolStore keys, IEngineStatePersister persister, EngineOptions options,
         INodeTransportFactory? transports = null, TimeProvider? time = null, ReconnectBackoff? backoff = null)
@@ -145,6 +146,35 @@ public sealed class AccountEngine
         {
             _uploadLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Asks the server to link by code instead of QR (while the QR is showing) and returns the code the user types on
+    /// the phone of <paramref name="phoneNumber"/> (digits only, with country code).
+    /// </summary>
+    public async Task<string> RequestPairingCodeAsync(string phoneNumber, string? customCode = null, CancellationToken cancellationToken = default)
+    {
+        if (Creds.IsPaired) throw new EngineException("already paired: a pairing code links only a new device");
+        if (phoneNumber.Length == 0 || !phoneNumber.All(char.IsAsciiDigit)) throw new ArgumentException("phone number must be digits only", nameof(phoneNumber));
+        var code = customCode ?? PairingCode.Generate();
+        PairingCode.Validate(code);
+        var phone = new Jid(phoneNumber, JidServer.User);
+        var session = _session ?? throw new ConnectionClosedException("not connected");
+        _pendingCode = (code, phone);
+        var wrapped = PairingCode.Wrap(code, Creds.PairingEphemeralKey.PublicKey);
+        await session.QueryAsync(id => PairingCode.CompanionHello(id, phone, wrapped, Creds.NoiseKey.PublicKey, Options.Browser), null, cancellationToken)
+            .ConfigureAwait(false);
+        return code;
+    }
+
+    /// <summary>The phone entered our code: derive the adv secret, persist it, then finish so the pair-success can come.</summary>
+    internal async Task OnPrimaryHelloAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
+    {
+        await session.SendAsync(StanzaAcks.For(notification, null), cancellationToken).ConfigureAwait(false);
+        if (_pendingCode is not var (code, phone)) throw new PairingException(PairingError.Malformed, "primary_hello without a pairing code request");
+        var finish = PairingCode.CompanionFinish(notification, code, Creds.PairingEphemeralKey, Creds.SignedIdentityKey, phone);
+        await CommitAsync("pairing code secret", Creds with { AdvSecretKey = finish.AdvSecret }, null, cancellationToken).ConfigureAwait(false);
+        await session.QueryAsync(finish.BuildIq, null, cancellationToken).ConfigureAwait(false);
     }
 
     internal async Task AcceptPairingAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace WaCluster.Engine.Connection;
 public static class ClientPayloadFactory
 {
     public static ClientPayload ForCreds(AuthCreds creds, EngineOptions options) =>
-        creds.Me is { } me ? ForLogin(Jid.Parse(me.Id), options) : ForRegistration(creds, options);
+        creds.IsPaired ? ForLogin(Jid.Parse(creds.Me!.Id), options) : ForRegistration(creds, options);
 
     public static ClientPayload ForLogin(Jid me, EngineOptions options)
     {

@@ -136,6 +136,10 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 // Acked only after the new keys are persisted and uploaded.
                 RunBeside("pre-key refill", ct => engine.OnPreKeyCountNotificationAsync(this, node, ct), token);
                 break;
+            case "notification" when node.GetAttribute("type") == "link_code_companion_reg"
+                && node.GetChild("link_code_companion_reg")?.GetAttribute("stage") == "primary_hello":
+                RunBeside("pairing code", ct => engine.OnPrimaryHelloAsync(this, node, ct), token);
+                break;
             case "notification" or "receipt" or "call":
                 // Handled in later slices; acked now so the server does not redeliver them forever.
                 await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);

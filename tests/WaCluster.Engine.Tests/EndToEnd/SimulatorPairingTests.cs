@@ -116,15 +116,49 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         }
         await engine.Events.NextAsync<CredsUpdate>(u => u.Creds.NextPreKeyId == 14, seconds: 30);
         Assert.Equal(13, store.PreKeys.Count);
+        // The notification is acked once the upload is answered: wait for both.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         int count;
-        while ((count = PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery))) != 9 && DateTime.UtcNow < deadline)
+        while (((count = PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery))) != 9
+                || _host.Simulator.PendingCounts()[account.DeviceJid!] != 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
         Assert.Equal(9, count);
         Assert.Equal(0, _host.Simulator.PendingCounts()[account.DeviceJid!]);
         Assert.Equal(2, persister.Changes.Count(c => c.Keys is not null));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Pairs_by_pairing_code_then_logs_in()
+    {
+        var options = new EngineOptions
+        {
+            ServerUri = _host.ChatUri,
+            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
+            InitialPreKeyCount = 20,
+        };
+        var creds = AuthCreds.CreateNew();
+        var persister = new RecordingPersister();
+        var engine = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), persister, options);
+        using var stop = new CancellationTokenSource();
+        var run = engine.RunAsync(stop.Token);
+        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30);
+
+        var code = await engine.RequestPairingCodeAsync("15550007777");
+        var account = await _host.Simulator.EnterPairingCodeAsync("15550007777", code).WaitAsync(TimeSpan.FromSeconds(30));
+        var restart = await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Close, seconds: 30);
+        Assert.Equal(DisconnectReason.RestartRequired, restart.LastDisconnect!.Reason);
+        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+
+        Assert.Equal(account.DeviceJid, engine.Creds.Me!.Id);
+        Assert.StartsWith("15550007777:", engine.Creds.Me.Id, StringComparison.Ordinal);
+        // The code-derived adv secret replaced the QR one, and was persisted before the finish went out.
+        Assert.NotEqual(creds.AdvSecretKey, engine.Creds.AdvSecretKey);
+        Assert.Contains(persister.Changes, c => c.Cause == "pairing code secret" && c.Creds!.AdvSecretKey.SequenceEqual(engine.Creds.AdvSecretKey));
+        Assert.Equal(20, PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery)));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));
     }

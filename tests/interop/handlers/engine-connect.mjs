@@ -6,6 +6,8 @@ import { buildPairingQRData } from 'baileys/lib/Utils/companion-reg-client-utils
 import { encodeBinaryNode } from 'baileys/lib/WABinary/encode.js'
 import { decodeBinaryNode } from 'baileys/lib/WABinary/decode.js'
 import curve from 'libsignal/src/curve.js'
+import { aesDecryptCTR, derivePairingCodeKey } from 'baileys/lib/Utils/crypto.js'
+import { bytesToCrockford } from 'baileys/lib/Utils/generics.js'
 import { fromB64, toB64 } from './util.mjs'
 
 const configOf = item => ({
@@ -48,6 +50,13 @@ export const ops = {
     } catch (error) {
       return { error: String(error?.message ?? error) }
     }
+  },
+  // Pairing codes as Baileys spells random bytes, and its unwrapping of an ephemeral key wrapped under a code.
+  'engine.crockford': async ({ items }) => items.map(b64 => bytesToCrockford(fromB64(b64))),
+  'engine.unwrapCode': async ({ code, wrapped }) => {
+    const buffer = fromB64(wrapped)
+    const key = await derivePairingCodeKey(code, buffer.subarray(0, 32))
+    return toB64(aesDecryptCTR(buffer.subarray(48, 80), key, buffer.subarray(32, 48)))
   },
   // libsignal's verdict on a signature. (Baileys' Curve.verify drops this verdict and only reports malformed input,
   // so its configureSuccessfulPairing accepts a well-formed but wrong account signature.)
