@@ -86,6 +86,18 @@ public sealed class AccountEngine
     public ValueTask SendNodeAsync(BinaryNode node, CancellationToken cancellationToken = default) =>
         (_session ?? throw new ConnectionClosedException("not connected")).SendAsync(node, cancellationToken);
 
+    /// <summary>Unlinks this device from the account and ends the run with 401, as Baileys' logout does.</summary>
+    public async Task LogoutAsync(CancellationToken cancellationToken = default)
+    {
+        var session = _session ?? throw new ConnectionClosedException("not connected");
+        if (Creds.Me is { } me)
+        {
+            await session.SendAsync(new BinaryNode("iq", [("to", "@s.whatsapp.net"), ("type", "set"), ("id", session.NextTag()), ("xmlns", "md")],
+                [new BinaryNode("remove-companion-device", [("jid", me.Id), ("reason", "user_initiated")])]), cancellationToken).ConfigureAwait(false);
+        }
+        session.End(new DisconnectInfo((int)DisconnectReason.LoggedOut, "Intentional Logout"));
+    }
+
     internal TimeProvider Time => _time;
 
     internal INodeTransportFactory Transports => _transports;

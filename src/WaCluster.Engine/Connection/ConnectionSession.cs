@@ -70,6 +70,8 @@ internal sealed class ConnectionSession(AccountEngine engine)
         return _ended!;
     }
 
+    public string NextTag() => _tags.Next();
+
     public async Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var id = _tags.Next();

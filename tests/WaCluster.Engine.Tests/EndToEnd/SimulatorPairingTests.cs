@@ -163,5 +163,44 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         await run.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Reconnects_with_backoff_after_a_dropped_connection_and_stops_when_logged_out()
+    {
+        var options = new EngineOptions
+        {
+            ServerUri = _host.ChatUri,
+            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
+            InitialPreKeyCount = 10,
+        };
+        var creds = AuthCreds.CreateNew();
+        var engine = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(),
+            options, backoff: new ReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)));
+        using var stop = new CancellationTokenSource();
+        var run = engine.RunAsync(stop.Token);
+        var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
+        var account = await _host.Simulator.ScanAsync(qr).WaitAsync(TimeSpan.FromSeconds(30));
+        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+        var loginsBefore = _host.Simulator.Counters.Logins;
+
+        for (var drop = 0; drop < 3; drop++)
+        {
+            Assert.True(_host.Simulator.DropConnection(account.DeviceJid!));
+            var closed = await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Close, seconds: 30);
+            Assert.True(closed.LastDisconnect!.ShouldReconnect);
+            await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+        }
+        Assert.Equal(loginsBefore + 3, _host.Simulator.Counters.Logins);
+        Assert.Equal(1, _host.Simulator.Counters.Pairings);
+
+        // Logging out from the account ends the run for good instead of reconnecting.
+        await engine.LogoutAsync();
+        var final = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(DisconnectReason.LoggedOut, final.Reason);
+        // The simulator unlinked the device: logging in with the same creds is refused.
+        var again = new AccountEngine(engine.Creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(), options);
+        var refused = await again.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(DisconnectReason.LoggedOut, refused.Reason);
+    }
+
     private const string PairingQrPrefix = "https://wa.me/settings/linked_devices#";
 }
