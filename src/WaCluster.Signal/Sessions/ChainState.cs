@@ -30,6 +30,12 @@ internal sealed class ChainState
 
     public List<SkippedMessageKey>? Skipped { get; private set; }
 
+    /// <summary>
+    /// The protobuf form, kept once built: a chain is frozen by the time it is serialized (operations change clones),
+    /// so the chains an operation did not touch are not rebuilt for its journal event. Never carried into clones.
+    /// </summary>
+    internal Proto.ChainStructure? Serialized { get; set; }
+
     public ChainState Clone() => new(RatchetKey, ChainKey, NextIndex, Skipped is null ? null : new List<SkippedMessageKey>(Skipped));
 
     /// <summary>Sending side: the seed for message <see cref="NextIndex"/>, advancing the chain.</summary>

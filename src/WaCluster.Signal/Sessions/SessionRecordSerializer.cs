@@ -85,7 +85,9 @@ internal static class SessionRecordSerializer
         return structure;
     }
 
-    private static ChainStructure ToStructure(ChainState chain)
+    private static ChainStructure ToStructure(ChainState chain) => chain.Serialized ??= BuildStructure(chain);
+
+    private static ChainStructure BuildStructure(ChainState chain)
     {
         var structure = new ChainStructure
         {
@@ -158,7 +160,10 @@ internal static class SessionRecordSerializer
             }
         }
         var chainKey = structure.ChainKey.IsEmpty ? null : SecretKey(structure.ChainKey, "chain key");
-        return new ChainState(PublicKeys.RequirePrefixed(structure.RatchetKey.Span, "chain ratchet key"), chainKey, structure.NextIndex, skipped);
+        return new ChainState(PublicKeys.RequirePrefixed(structure.RatchetKey.Span, "chain ratchet key"), chainKey, structure.NextIndex, skipped)
+        {
+            Serialized = structure,
+        };
     }
 
     private static byte[] SecretKey(ByteString value, string what)

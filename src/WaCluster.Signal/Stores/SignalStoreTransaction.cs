@@ -11,22 +11,23 @@ namespace WaCluster.Signal.Stores;
 /// </summary>
 public sealed class SignalStoreTransaction(ISignalProtocolStore backing) : ISignalProtocolStore
 {
-    private readonly Dictionary<ProtocolAddress, SessionRecord?> _sessions = [];
-    private readonly Dictionary<uint, PreKeyRecord?> _preKeys = [];
-    private readonly Dictionary<uint, SignedPreKeyRecord> _signedPreKeys = [];
-    private readonly Dictionary<ProtocolAddress, IdentityKey> _identities = [];
-    private readonly Dictionary<SenderKeyName, SenderKeyRecord> _senderKeys = [];
+    // Created on first write: an operation touches one or two kinds of state, and one transaction runs per message.
+    private Dictionary<ProtocolAddress, SessionRecord?>? _sessions;
+    private Dictionary<uint, PreKeyRecord?>? _preKeys;
+    private Dictionary<uint, SignedPreKeyRecord>? _signedPreKeys;
+    private Dictionary<ProtocolAddress, IdentityKey>? _identities;
+    private Dictionary<SenderKeyName, SenderKeyRecord>? _senderKeys;
 
     // Group ciphers change the record they load in place, so the backing store's instance is copied on first read.
-    private readonly Dictionary<SenderKeyName, SenderKeyRecord?> _senderKeyCopies = [];
+    private Dictionary<SenderKeyName, SenderKeyRecord?>? _senderKeyCopies;
 
     /// <summary>Everything written so far, as one change; the transaction can keep going afterwards.</summary>
     public SignalStateChange ToChange() => new(Snapshot(_sessions), Snapshot(_preKeys), Snapshot(_signedPreKeys),
         Snapshot(_identities), Snapshot(_senderKeys));
 
     // Most operations touch one or two kinds of state; the others share one empty instance.
-    private static IReadOnlyDictionary<TKey, TValue> Snapshot<TKey, TValue>(Dictionary<TKey, TValue> pending) where TKey : notnull =>
-        pending.Count == 0 ? System.Collections.ObjectModel.ReadOnlyDictionary<TKey, TValue>.Empty : new Dictionary<TKey, TValue>(pending);
+    private static IReadOnlyDictionary<TKey, TValue> Snapshot<TKey, TValue>(Dictionary<TKey, TValue>? pending) where TKey : notnull =>
+        pending is null || pending.Count == 0 ? System.Collections.ObjectModel.ReadOnlyDictionary<TKey, TValue>.Empty : new Dictionary<TKey, TValue>(pending);
 
     public Task<IdentityKeyPair> GetIdentityKeyPairAsync() => backing.GetIdentityKeyPairAsync();
 
@@ -34,78 +35,79 @@ public sealed class SignalStoreTransaction(ISignalProtocolStore backing) : ISign
 
     public Task<bool> IsTrustedIdentityAsync(ProtocolAddress address, IdentityKey identityKey, TrustDirection direction) =>
         // A key this transaction already accepted stays accepted for its later steps.
-        _identities.TryGetValue(address, out var pending) && pending.Equals(identityKey)
+        _identities is not null && _identities.TryGetValue(address, out var pending) && pending.Equals(identityKey)
             ? Task.FromResult(true)
             : backing.IsTrustedIdentityAsync(address, identityKey, direction);
 
     public Task<IdentityKey?> GetIdentityAsync(ProtocolAddress address) =>
-        _identities.TryGetValue(address, out var pending) ? Task.FromResult<IdentityKey?>(pending) : backing.GetIdentityAsync(address);
+        _identities is not null && _identities.TryGetValue(address, out var pending) ? Task.FromResult<IdentityKey?>(pending) : backing.GetIdentityAsync(address);
 
     public async Task<bool> SaveIdentityAsync(ProtocolAddress address, IdentityKey identityKey)
     {
         var known = await GetIdentityAsync(address);
-        _identities[address] = identityKey;
+        (_identities ??= [])[address] = identityKey;
         return known is not null && !known.Equals(identityKey);
     }
 
     public Task<PreKeyRecord?> LoadPreKeyAsync(uint preKeyId) =>
-        _preKeys.TryGetValue(preKeyId, out var pending) ? Task.FromResult(pending) : backing.LoadPreKeyAsync(preKeyId);
+        _preKeys is not null && _preKeys.TryGetValue(preKeyId, out var pending) ? Task.FromResult(pending) : backing.LoadPreKeyAsync(preKeyId);
 
     public Task StorePreKeyAsync(PreKeyRecord record)
     {
-        _preKeys[record.Id] = record;
+        (_preKeys ??= [])[record.Id] = record;
         return Task.CompletedTask;
     }
 
     public Task RemovePreKeyAsync(uint preKeyId)
     {
-        _preKeys[preKeyId] = null;
+        (_preKeys ??= [])[preKeyId] = null;
         return Task.CompletedTask;
     }
 
     public Task<SignedPreKeyRecord?> LoadSignedPreKeyAsync(uint signedPreKeyId) =>
-        _signedPreKeys.TryGetValue(signedPreKeyId, out var pending)
+        _signedPreKeys is not null && _signedPreKeys.TryGetValue(signedPreKeyId, out var pending)
             ? Task.FromResult<SignedPreKeyRecord?>(pending)
             : backing.LoadSignedPreKeyAsync(signedPreKeyId);
 
     public Task StoreSignedPreKeyAsync(SignedPreKeyRecord record)
     {
-        _signedPreKeys[record.Id] = record;
+        (_signedPreKeys ??= [])[record.Id] = record;
         return Task.CompletedTask;
     }
 
     public Task<SessionRecord?> LoadSessionAsync(ProtocolAddress address) =>
-        _sessions.TryGetValue(address, out var pending) ? Task.FromResult(pending) : backing.LoadSessionAsync(address);
+        _sessions is not null && _sessions.TryGetValue(address, out var pending) ? Task.FromResult(pending) : backing.LoadSessionAsync(address);
 
     public Task StoreSessionAsync(ProtocolAddress address, SessionRecord record)
     {
-        _sessions[address] = record;
+        (_sessions ??= [])[address] = record;
         return Task.CompletedTask;
     }
 
     public Task DeleteSessionAsync(ProtocolAddress address)
     {
-        _sessions[address] = null;
+        (_sessions ??= [])[address] = null;
         return Task.CompletedTask;
     }
 
     public async Task<SenderKeyRecord?> LoadSenderKeyAsync(SenderKeyName name)
     {
-        if (_senderKeys.TryGetValue(name, out var pending))
+        if (_senderKeys is not null && _senderKeys.TryGetValue(name, out var pending))
         {
             return pending;
         }
-        if (!_senderKeyCopies.TryGetValue(name, out var copy))
+        SenderKeyRecord? copy = null;
+        if (_senderKeyCopies is null || !_senderKeyCopies.TryGetValue(name, out copy))
         {
             copy = (await backing.LoadSenderKeyAsync(name))?.Clone();
-            _senderKeyCopies[name] = copy;
+            (_senderKeyCopies ??= [])[name] = copy;
         }
         return copy;
     }
 
     public Task StoreSenderKeyAsync(SenderKeyName name, SenderKeyRecord record)
     {
-        _senderKeys[name] = record;
+        (_senderKeys ??= [])[name] = record;
         return Task.CompletedTask;
     }
 }
