@@ -5,6 +5,7 @@ using WaCluster.Engine.Events;
 using WaCluster.Engine.Keys;
 using WaCluster.Engine.Pairing;
 using WaCluster.Engine.State;
+using WaCluster.Engine.Usync;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -85,6 +86,22 @@ public sealed class AccountEngine
 
     public ValueTask SendNodeAsync(BinaryNode node, CancellationToken cancellationToken = default) =>
         (_session ?? throw new ConnectionClosedException("not connected")).SendAsync(node, cancellationToken);
+
+    /// <summary>The devices (and LIDs) of <paramref name="users"/>, as the server lists them for message fan-out.</summary>
+    public async Task<IReadOnlyList<UserDevices>> GetDevicesAsync(IEnumerable<Jid> users, CancellationToken cancellationToken = default)
+    {
+        var session = _session ?? throw new ConnectionClosedException("not connected");
+        var sid = session.NextTag();
+        return UsyncQuery.ParseDevices(await session.QueryAsync(id => UsyncQuery.Devices(id, sid, users), null, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Which of <paramref name="phoneNumbers"/> have a WhatsApp account (Baileys' onWhatsApp).</summary>
+    public async Task<IReadOnlyList<OnWhatsAppResult>> OnWhatsAppAsync(IEnumerable<string> phoneNumbers, CancellationToken cancellationToken = default)
+    {
+        var session = _session ?? throw new ConnectionClosedException("not connected");
+        var sid = session.NextTag();
+        return UsyncQuery.ParseContacts(await session.QueryAsync(id => UsyncQuery.Contacts(id, sid, phoneNumbers), null, cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>Unlinks this device from the account and ends the run with 401, as Baileys' logout does.</summary>
     public async Task LogoutAsync(CancellationToken cancellationToken = default)

@@ -202,5 +202,40 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         Assert.Equal(DisconnectReason.LoggedOut, refused.Reason);
     }
 
+    [Fact]
+    public async Task Usync_lists_devices_and_lids_and_answers_on_whatsapp()
+    {
+        var options = new EngineOptions
+        {
+            ServerUri = _host.ChatUri,
+            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
+            InitialPreKeyCount = 10,
+        };
+        var creds = AuthCreds.CreateNew();
+        var engine = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(), options);
+        using var stop = new CancellationTokenSource();
+        var run = engine.RunAsync(stop.Token);
+        var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
+        var account = await _host.Simulator.ScanAsync(qr, "15550003131").WaitAsync(TimeSpan.FromSeconds(30));
+        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+        var other = _host.Simulator.CreateUser("15550009999");
+
+        var exists = await engine.OnWhatsAppAsync(["15550009999", "+15550003131", "15550000001"]);
+        Assert.Equal([("15550009999@s.whatsapp.net", true), ("15550003131@s.whatsapp.net", true), ("15550000001@s.whatsapp.net", false)],
+            exists.Select(e => (e.Jid.ToString(), e.Exists)));
+
+        var ourDevice = Jid.Parse(account.DeviceJid!);
+        var devices = await engine.GetDevicesAsync([ourDevice, Jid.Parse(other.Jid)]);
+        Assert.Equal(2, devices.Count);
+        Assert.Equal(account.Jid, devices[0].User.ToString());
+        Assert.Equal(account.Lid, devices[0].Lid?.ToString());
+        Assert.Equal([0, ourDevice.Device], devices[0].Devices.Select(d => (int)d.Jid.Device));
+        Assert.True(devices[0].Devices[1].KeyIndex > 0);
+        Assert.Equal(other.Lid, devices[1].Lid?.ToString());
+        Assert.Equal([other.Jid], devices[1].Devices.Select(d => d.Jid.ToString()));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private const string PairingQrPrefix = "https://wa.me/settings/linked_devices#";
 }
