@@ -37,7 +37,7 @@ public sealed class WaSimulator
         Options = options ?? new SimulatorOptions();
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Random = new Random(Options.Seed);
-        Directory = new UserDirectory(Random);
+        Directory = new UserDirectory(Random, user => new PhoneInbox(this, user));
         var root = Curve25519.GenerateKeyPair();
         RootPublicKey = root.PublicKey;
         StaticKey = Curve25519.GenerateKeyPair();
@@ -222,6 +222,24 @@ public sealed class WaSimulator
     {
         device.Pending.Add(stanza);
         if (device.Connection is { IsActive: true } connection) connection.Send(stanza.Node);
+    }
+
+    /// <summary>Texts the phone of <paramref name="phoneNumber"/> decrypted, in arrival order.</summary>
+    public IReadOnlyList<PhoneMessage> PhoneMessages(string phoneNumber)
+    {
+        lock (Gate) return Directory.FindByPhone(phoneNumber)?.PhoneMessages ?? [];
+    }
+
+    /// <summary>The phone decrypted a message: a delivery receipt goes to the sender's devices, from the phone.</summary>
+    internal void OnPhoneDelivered(SimUser phoneOwner, SimDevice sender, BinaryNode stanza)
+    {
+        lock (Gate)
+        {
+            var lid = stanza.GetJid("from") is { IsLid: true };
+            var id = stanza.RequireAttribute("id");
+            var receipt = new BinaryNode("receipt", [("from", phoneOwner.DeviceJid(0, lid)), ("id", id), ("t", ServerNodes.Timestamp(Now))]);
+            foreach (var device in sender.User.Companions.Values) Deliver(device, new PendingStanza(id, "receipt", receipt));
+        }
     }
 
     /// <summary>A server ack for a stanza of <paramref name="sender"/>, unless acks are withheld from it.</summary>

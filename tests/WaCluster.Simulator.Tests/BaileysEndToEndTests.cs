@@ -175,6 +175,19 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         Assert.Equal(image, Convert.FromBase64String(downloaded));
     }
 
+    [Fact]
+    public async Task A_client_talks_to_a_phone_only_user_whose_phone_decrypts_and_receipts()
+    {
+        await PairAsync("mona");
+        using var created = await _http.PostAsync(new Uri(_host.BaseUri, "admin/users"), null);
+        var phoneOnly = (await created.Content.ReadFromJsonAsync<AccountInfo>())!;
+        var ids = await SendAsync("mona", phoneOnly.Jid, "hello phone");
+        await WaitUntilAsync(() => _host.Simulator.PhoneMessages(phoneOnly.Phone).Count == 1);
+        var atPhone = Assert.Single(_host.Simulator.PhoneMessages(phoneOnly.Phone));
+        Assert.Equal((ids[0], "hello phone"), (atPhone.Id, atPhone.Text));
+        Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "mona", messageIds = ids }, Slow), s => Assert.True(s >= 3));
+    }
+
     private async Task<AccountInfo> PairAsync(string id)
     {
         var start = await _node.CallAsync<StartResult>("sim.start", new

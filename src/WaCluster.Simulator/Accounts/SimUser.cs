@@ -21,6 +21,12 @@ public sealed class SimUser(string phoneNumber, string lid, uint advRawId, Prima
 
     public PrimaryPhone Phone { get; } = phone;
 
+    /// <summary>What the phone decrypted; set by the directory when the user is created.</summary>
+    internal PhoneInbox? Inbox { get; set; }
+
+    /// <summary>Texts the simulated phone received and decrypted.</summary>
+    public IReadOnlyList<PhoneMessage> PhoneMessages => Inbox?.Messages ?? [];
+
     public Dictionary<ushort, SimDevice> Companions { get; } = [];
 
     public string? PushName { get; set; }

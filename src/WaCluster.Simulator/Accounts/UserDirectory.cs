@@ -4,7 +4,7 @@ using WaCluster.Protocol.Jids;
 namespace WaCluster.Simulator.Accounts;
 
 /// <summary>Every account the simulator knows, by phone number and by LID. Guarded by the simulator's state lock.</summary>
-public sealed class UserDirectory(Random random)
+internal sealed class UserDirectory(Random random, Func<SimUser, PhoneInbox>? inboxFactory = null)
 {
     private readonly Dictionary<string, SimUser> _byPhone = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimUser> _byLid = new(StringComparer.Ordinal);
@@ -22,6 +22,7 @@ public sealed class UserDirectory(Random random)
         if (_byPhone.ContainsKey(phoneNumber)) throw new SimulatorException($"phone number {phoneNumber} is taken");
         var lid = NewUnique(() => random.NextInt64(100_000_000_000_000, 1_000_000_000_000_000).ToString(CultureInfo.InvariantCulture), _byLid);
         var user = new SimUser(phoneNumber, lid, (uint)random.Next(1, int.MaxValue), new PrimaryPhone((uint)random.Next(1, 16380)));
+        user.Inbox = inboxFactory?.Invoke(user);
         _byPhone.Add(phoneNumber, user);
         _byLid.Add(lid, user);
         return user;

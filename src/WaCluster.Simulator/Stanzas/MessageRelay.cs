@@ -36,16 +36,17 @@ internal static class MessageRelay
         {
             var user = simulator.Directory.Find(target);
             if (user is null) continue;
+            var content = new List<BinaryNode>(encrypted);
+            if (deviceIdentity is not null && encrypted.Any(e => e["type"] == "pkmsg")) content.Add(deviceIdentity);
+            var stanza = new BinaryNode("message", Attributes(sender, message, to, target, user == sender.User, id, now), content.ToArray());
             if (target.Device == 0)
             {
                 user.Phone.ReceivedStanzas++;
+                user.Inbox?.Enqueue(sender, stanza);
                 continue;
             }
             if (!user.Companions.TryGetValue(target.Device, out var device) || device == sender) continue;
-            var content = new List<BinaryNode>(encrypted);
-            if (deviceIdentity is not null && encrypted.Any(e => e["type"] == "pkmsg")) content.Add(deviceIdentity);
-            simulator.Deliver(device, new PendingStanza(id, "message",
-                new BinaryNode("message", Attributes(sender, message, to, target, user == sender.User, id, now), content.ToArray())));
+            simulator.Deliver(device, new PendingStanza(id, "message", stanza));
         }
         simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
     }

@@ -57,7 +57,7 @@ export class SimClient {
   notify () { for (const check of [...this.waiters]) check() }
 
   summary () {
-    return { name: this.name, me: this.creds.me, opens: this.opens, closes: this.closes, received: this.received.length, qrs: this.qrs.length }
+    return { name: this.name, me: this.creds.me, opens: this.opens, closes: this.closes, received: this.received.length, qrs: this.qrs.length, statuses: Object.fromEntries(this.statuses) }
   }
 
   connect () {
@@ -92,7 +92,11 @@ export class SimClient {
     })
     sock.ev.on('messages.upsert', ({ messages }) => {
       for (const m of messages) {
-        if (m.key.fromMe) continue
+        // Baileys folds a receipt that arrives while our own message is still buffered into that message's status.
+        if (m.key.fromMe) {
+          if (typeof m.status === 'number') this.statuses.set(m.key.id, Math.max(m.status, this.statuses.get(m.key.id) ?? 0))
+          continue
+        }
         if (m.message?.imageMessage) this.images.set(m.key.id, m)
         const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text ?? m.message?.imageMessage?.caption
         if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, participant: m.key.participant ?? null, text })
