@@ -1,0 +1,351 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Pattern;
+using Akka.Persistence;
+using Google.Protobuf;
+using WaCluster.Actors.Connection;
+using WaCluster.Contracts;
+using WaCluster.Contracts.Proto;
+
+namespace WaCluster.Actors.Accounts;
+
+/// <summary>
+/// One WhatsApp account: the single writer of its journal, wherever the shard puts it. It persists before anything
+/// leaves (a send intent before the send, an incoming message before the server ack), publishes after, and owns a
+/// connection child that it restarts with backoff without touching persisted state. A failed journal write stops the
+/// actor (Akka's rule: the journal's state is unknown); its supervisor or sharding restarts it from the journal, and
+/// whatever was not confirmed is retried by its source (the server redelivers an unacked message, a caller resends an
+/// unanswered command with the same id).
+/// </summary>
+public sealed class AccountActor : ReceivePersistentActor, IWithTimers
+{
+    private const string ConnectionName = "connection";
+
+    private readonly string _accountId;
+    private readonly AccountActorSettings _settings;
+    private readonly IAccountConnectionFactory _connections;
+    private readonly IAccountEventPublisher _publisher;
+    private readonly AccountState _state;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef? _connection;
+    private ConnectionState _connectionState = ConnectionState.Disconnected;
+
+    public AccountActor(
+        string accountId,
+        AccountActorSettings settings,
+        IAccountConnectionFactory connections,
+        IAccountEventPublisher publisher)
+    {
+        _accountId = accountId;
+        _settings = settings;
+        _connections = connections;
+        _publisher = publisher;
+        _state = new AccountState(settings.DedupeCapacity);
+        PersistenceId = AccountActorSettings.PersistenceIdFor(accountId);
+        if (settings.JournalPluginId is not null)
+        {
+            JournalPluginId = settings.JournalPluginId;
+        }
+        if (settings.SnapshotPluginId is not null)
+        {
+            SnapshotPluginId = settings.SnapshotPluginId;
+        }
+
+        Recover<SnapshotOffer>(offer => _state.Apply((AccountSnapshot)offer.Snapshot));
+        Recover<IAccountJournalEvent>(_state.Apply);
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<StartAccount>(OnStart);
+        Command<SendText>(OnSendText);
+        Command<GetAccountStatus>(_ => Sender.Tell(Status()));
+        Command<LogOut>(OnLogOut);
+        Command<RequestPairingCode>(command => ForwardToEngine(command, ""));
+        Command<MarkRead>(command => ForwardToEngine(command, ""));
+        Command<SendPresence>(command => ForwardToEngine(command, ""));
+        Command<GroupOperation>(command => ForwardToEngine(command, command.RequestId));
+
+        Command<LinkStateChanged>(OnStateChanged);
+        Command<LinkInbound>(OnInbound);
+        Command<LinkServerAck>(OnServerAck);
+        Command<LinkConnectionChanged>(OnConnectionChanged);
+        Command<ConnectSlot>(_ => OpenConnection());
+
+        Command<SaveSnapshotSuccess>(success => PruneBelow(success.Metadata.SequenceNr));
+        Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "Snapshot of {0} failed", _accountId));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failure => _log.Warning(failure.Cause, "Pruning the journal of {0} failed", _accountId));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Deleting old snapshots of {0} failed", _accountId));
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(
+        string accountId,
+        AccountActorSettings settings,
+        IAccountConnectionFactory connections,
+        IAccountEventPublisher publisher) =>
+        Akka.Actor.Props.Create(() => new AccountActor(accountId, settings, connections, publisher));
+
+    private void OnRecovered()
+    {
+        if (_state.Started && !_state.LoggedOut)
+        {
+            RequestConnectSlot();
+        }
+    }
+
+    private void OnStart(StartAccount command)
+    {
+        if (_state.Started && !_state.LoggedOut)
+        {
+            Sender.Tell(Accepted(""));
+            return;
+        }
+        Persist(new AccountStarted(), started =>
+        {
+            Applied(started);
+            Sender.Tell(Accepted(""));
+            RequestConnectSlot();
+        });
+    }
+
+    private void OnSendText(SendText command)
+    {
+        if (command.MessageId.Length == 0 || command.ToJid.Length == 0)
+        {
+            Sender.Tell(Rejected(command.MessageId, RejectionReason.Invalid, "message_id and to_jid are required"));
+            return;
+        }
+        if (_state.LoggedOut)
+        {
+            Sender.Tell(Rejected(command.MessageId, RejectionReason.LoggedOut, "the account is logged out"));
+            return;
+        }
+        if (_state.Recent.Contains(command.MessageId) || _state.IsPending(command.MessageId))
+        {
+            Sender.Tell(Accepted(command.MessageId));
+            return;
+        }
+        var intent = new SendIntent { MessageId = command.MessageId, ToJid = command.ToJid, Text = command.Text };
+        Persist(new SendIntentStored { Intent = intent }, stored =>
+        {
+            Applied(stored);
+            Sender.Tell(Accepted(intent.MessageId));
+            if (_connectionState == ConnectionState.Connected)
+            {
+                _connection?.Tell(new LinkSend { Intent = intent });
+            }
+        });
+    }
+
+    private void OnLogOut(LogOut command)
+    {
+        if (_state.LoggedOut)
+        {
+            Sender.Tell(Accepted(""));
+            return;
+        }
+        // The engine tells the server before the connection goes away.
+        _connection?.Tell(command);
+        Persist(new AccountLoggedOut(), loggedOut =>
+        {
+            Applied(loggedOut);
+            CloseConnection(ConnectionState.LoggedOut, "logged out");
+            Sender.Tell(Accepted(""));
+        });
+    }
+
+    private void ForwardToEngine(IAccountCommand command, string referenceId)
+    {
+        if (_connection is null || _connectionState != ConnectionState.Connected)
+        {
+            Sender.Tell(Rejected(referenceId, RejectionReason.NotConnected, $"the account is {_connectionState}"));
+            return;
+        }
+        _connection.Forward(command);
+    }
+
+    private void OnStateChanged(LinkStateChanged change)
+    {
+        var events = new List<IAccountJournalEvent>(2);
+        if (change.HasCreds)
+        {
+            events.Add(new CredsStored { Creds = change.Creds });
+        }
+        if (!change.SignalChange.IsEmpty)
+        {
+            events.Add(new SignalStateStored { SignalChange = change.SignalChange });
+        }
+        var replyTo = Sender;
+        if (events.Count == 0)
+        {
+            replyTo.Tell(new LinkStatePersisted { Token = change.Token });
+            return;
+        }
+        var remaining = events.Count;
+        PersistAll(events, stored =>
+        {
+            Applied(stored);
+            if (--remaining == 0)
+            {
+                replyTo.Tell(new LinkStatePersisted { Token = change.Token });
+            }
+        });
+    }
+
+    private void OnInbound(LinkInbound inbound)
+    {
+        var replyTo = Sender;
+        if (_state.Recent.Contains(inbound.MessageId))
+        {
+            // Already persisted (and published) before: the server did not get our ack, so ack again only.
+            replyTo.Tell(new LinkAckInbound { MessageId = inbound.MessageId });
+            return;
+        }
+        Persist(new InboundStored { Message = inbound }, stored =>
+        {
+            Applied(stored);
+            replyTo.Tell(new LinkAckInbound { MessageId = inbound.MessageId });
+            _publisher.Publish(new TextReceived
+            {
+                AccountId = _accountId,
+                MessageId = inbound.MessageId,
+                FromJid = inbound.FromJid,
+                ChatJid = inbound.ChatJid,
+                Text = inbound.Text,
+                TimestampUnixSeconds = inbound.TimestampUnixSeconds,
+            });
+        });
+    }
+
+    private void OnServerAck(LinkServerAck ack)
+    {
+        if (!_state.IsPending(ack.MessageId))
+        {
+            return;
+        }
+        Persist(new SendIntentCompleted { MessageId = ack.MessageId }, completed =>
+        {
+            Applied(completed);
+            _publisher.Publish(new SendCompleted { AccountId = _accountId, MessageId = completed.MessageId });
+        });
+    }
+
+    private void OnConnectionChanged(LinkConnectionChanged changed)
+    {
+        if (_connection is null)
+        {
+            return;
+        }
+        SetConnectionState(changed.Connected ? ConnectionState.Connected : ConnectionState.Disconnected, changed.Detail);
+        if (changed.Connected)
+        {
+            // Sends persisted but not acked before a restart or a reconnect leave again; the server dedupes by id.
+            foreach (var intent in _state.Outbox)
+            {
+                _connection.Tell(new LinkSend { Intent = intent });
+            }
+        }
+    }
+
+    private void RequestConnectSlot()
+    {
+        if (_connection is not null || _connectionState == ConnectionState.WaitingForSlot)
+        {
+            return;
+        }
+        SetConnectionState(ConnectionState.WaitingForSlot, "");
+        var delay = ConnectLimiterExtension.For(Context.System).Reserve();
+        Timers.StartSingleTimer(ConnectSlot.Instance, ConnectSlot.Instance, delay);
+    }
+
+    private void OpenConnection()
+    {
+        if (_connection is not null || _state.LoggedOut)
+        {
+            return;
+        }
+        var context = new AccountConnectionContext(_accountId, Self, _state.Creds, _state.SignalChanges);
+        var childProps = _connections.CreateConnectionProps(context);
+        if (childProps is null)
+        {
+            SetConnectionState(ConnectionState.NoEngine, "no engine on this node");
+            return;
+        }
+        var supervised = BackoffSupervisor.Props(Backoff.OnFailure(
+            childProps,
+            "socket",
+            _settings.ConnectionMinBackoff,
+            _settings.ConnectionMaxBackoff,
+            randomFactor: 0.2,
+            maxNrOfRetries: -1));
+        _connection = Context.ActorOf(supervised, ConnectionName);
+        SetConnectionState(ConnectionState.Connecting, "");
+    }
+
+    private void CloseConnection(ConnectionState state, string detail)
+    {
+        if (_connection is not null)
+        {
+            Context.Stop(_connection);
+            _connection = null;
+        }
+        SetConnectionState(state, detail);
+    }
+
+    private void SetConnectionState(ConnectionState state, string detail)
+    {
+        if (state == _connectionState)
+        {
+            return;
+        }
+        _connectionState = state;
+        _publisher.Publish(new ConnectionChanged { AccountId = _accountId, Connection = state, Detail = detail });
+    }
+
+    private void Applied(IAccountJournalEvent journalEvent)
+    {
+        _state.Apply(journalEvent);
+        if (LastSequenceNr % _settings.SnapshotEvery == 0)
+        {
+            SaveSnapshot(_state.ToSnapshot());
+        }
+    }
+
+    private void PruneBelow(long snapshotSequenceNr)
+    {
+        DeleteMessages(snapshotSequenceNr);
+        DeleteSnapshots(new SnapshotSelectionCriteria(snapshotSequenceNr - 1));
+    }
+
+    private AccountStatus Status() => new()
+    {
+        AccountId = _accountId,
+        Connection = _state.LoggedOut ? ConnectionState.LoggedOut : _connectionState,
+        HasCreds = _state.Creds is not null,
+        PendingSends = _state.OutboxCount,
+        LastSequenceNr = LastSequenceNr,
+        Node = Cluster.Address(Context.System),
+        SignalChanges = _state.SignalChanges.Count,
+        RememberedMessageIds = _state.Recent.Count,
+    };
+
+    private CommandAccepted Accepted(string referenceId) => new() { AccountId = _accountId, ReferenceId = referenceId };
+
+    private CommandRejected Rejected(string referenceId, RejectionReason reason, string detail) =>
+        new() { AccountId = _accountId, ReferenceId = referenceId, Reason = reason, Detail = detail };
+
+    /// <summary>The limiter's delay is over: the account may connect now. Local to this actor, never serialized.</summary>
+    private sealed class ConnectSlot : INoSerializationVerificationNeeded
+    {
+        public static readonly ConnectSlot Instance = new();
+    }
+
+    private static class Cluster
+    {
+        public static string Address(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
+    }
+}

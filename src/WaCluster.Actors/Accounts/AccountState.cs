@@ -1,0 +1,123 @@
+using Google.Protobuf;
+using WaCluster.Contracts;
+using WaCluster.Contracts.Proto;
+
+namespace WaCluster.Actors.Accounts;
+
+/// <summary>
+/// What an account remembers across restarts and node moves: its engine creds and Signal changes (opaque bytes the
+/// engine produced), the outbox of sends not yet acked by the server, and recently handled message ids.
+/// Changed only by applying journal events, so replay rebuilds exactly what was live.
+/// </summary>
+public sealed class AccountState
+{
+    private readonly List<ByteString> _signalChanges = [];
+    private readonly Dictionary<string, SendIntent> _outbox = new(StringComparer.Ordinal);
+    private readonly List<string> _outboxOrder = [];
+
+    public AccountState(int dedupeCapacity)
+    {
+        Recent = new DedupeWindow(dedupeCapacity);
+    }
+
+    public bool Started { get; private set; }
+
+    public bool LoggedOut { get; private set; }
+
+    public ByteString? Creds { get; private set; }
+
+    public IReadOnlyList<ByteString> SignalChanges => _signalChanges;
+
+    /// <summary>Unacked sends in the order they were accepted.</summary>
+    public IEnumerable<SendIntent> Outbox => _outboxOrder.Select(id => _outbox[id]);
+
+    public int OutboxCount => _outbox.Count;
+
+    public DedupeWindow Recent { get; }
+
+    public bool IsPending(string messageId) => _outbox.ContainsKey(messageId);
+
+    public void Apply(IAccountJournalEvent journalEvent)
+    {
+        switch (journalEvent)
+        {
+            case AccountStarted:
+                Started = true;
+                LoggedOut = false;
+                break;
+            case AccountLoggedOut:
+                LoggedOut = true;
+                Creds = null;
+                _signalChanges.Clear();
+                break;
+            case CredsStored stored:
+                Creds = stored.Creds;
+                break;
+            case SignalStateStored stored:
+                _signalChanges.Add(stored.SignalChange);
+                break;
+            case SendIntentStored stored:
+                _outbox[stored.Intent.MessageId] = stored.Intent;
+                _outboxOrder.Add(stored.Intent.MessageId);
+                Recent.Add(stored.Intent.MessageId);
+                break;
+            case SendIntentCompleted completed:
+                if (_outbox.Remove(completed.MessageId))
+                {
+                    _outboxOrder.Remove(completed.MessageId);
+                }
+                break;
+            case InboundStored stored:
+                if (!stored.Message.SignalChange.IsEmpty)
+                {
+                    _signalChanges.Add(stored.Message.SignalChange);
+                }
+                Recent.Add(stored.Message.MessageId);
+                break;
+            case AccountSnapshot snapshot:
+                Restore(snapshot);
+                break;
+            default:
+                throw new ArgumentException($"Not an account journal event: {journalEvent.GetType().Name}", nameof(journalEvent));
+        }
+    }
+
+    public AccountSnapshot ToSnapshot()
+    {
+        var snapshot = new AccountSnapshot
+        {
+            Started = Started,
+            LoggedOut = LoggedOut,
+            HasCreds = Creds is not null,
+            Creds = Creds ?? ByteString.Empty,
+        };
+        snapshot.SignalChanges.AddRange(_signalChanges);
+        snapshot.Outbox.AddRange(Outbox);
+        snapshot.RecentMessageIds.AddRange(Recent.InOrder);
+        return snapshot;
+    }
+
+    private void Restore(AccountSnapshot snapshot)
+    {
+        Started = snapshot.Started;
+        LoggedOut = snapshot.LoggedOut;
+        Creds = snapshot.HasCreds ? snapshot.Creds : null;
+        _signalChanges.Clear();
+        _signalChanges.AddRange(snapshot.SignalChanges);
+        _outbox.Clear();
+        _outboxOrder.Clear();
+        foreach (var intent in snapshot.Outbox)
+        {
+            _outbox[intent.MessageId] = intent;
+            _outboxOrder.Add(intent.MessageId);
+        }
+        foreach (var id in snapshot.RecentMessageIds)
+        {
+            Recent.Add(id);
+        }
+    }
+
+    public override string ToString() =>
+        $"AccountState(started {Started}, logged out {LoggedOut}, creds {(Creds is null ? "none" : "present")}, " +
+        $"{_signalChanges.Count} signal changes, {_outbox.Count} pending sends, {Recent.Count} recent ids)";
+}

@@ -1,0 +1,44 @@
+using WaCluster.Actors.Accounts;
+
+namespace WaCluster.Node.Hosting;
+
+/// <summary>Where a node runs, whom it joins and where it keeps journals.</summary>
+public sealed record WaClusterNodeOptions
+{
+    /// <summary>The role of nodes that host account entities; nodes without it reach accounts through a proxy.</summary>
+    public const string AccountsRole = "accounts";
+
+    public string SystemName { get; init; } = "wacluster";
+
+    public string Hostname { get; init; } = "localhost";
+
+    /// <summary>The address other nodes use to reach this one (null = <see cref="Hostname"/>).</summary>
+    public string? PublicHostname { get; init; }
+
+    public int Port { get; init; } = 4053;
+
+    public IReadOnlyList<string> Roles { get; init; } = [AccountsRole];
+
+    /// <summary>Akka addresses such as <c>akka.tcp://wacluster@host:4053</c>.</summary>
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    /// <summary>SQLite journal file used when <see cref="PostgresConnectionString"/> is not set.</summary>
+    public string SqliteFile { get; init; } = "wacluster.db";
+
+    public string? PostgresConnectionString { get; init; }
+
+    public int NumberOfShards { get; init; } = 100;
+
+    /// <summary>Folder of HOCON files (*.conf) layered over the built-in settings, in name order.</summary>
+    public string HoconDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "hocon");
+
+    /// <summary>Serialize every message, even local ones (tests turn it on to prove nothing needs a fallback serializer).</summary>
+    public bool SerializeMessages { get; init; }
+
+    /// <summary>Extra HOCON applied last (tests use it for fast failure detection).</summary>
+    public string? ExtraHocon { get; init; }
+
+    public AccountActorSettings Account { get; init; } = new();
+
+    public bool HostsAccounts => Roles.Contains(AccountsRole);
+}

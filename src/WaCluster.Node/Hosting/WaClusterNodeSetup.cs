@@ -1,0 +1,109 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using WaCluster.Actors.Accounts;
+using WaCluster.Actors.Connection;
+using WaCluster.Actors.Sharding;
+using WaCluster.Contracts.Serialization;
+using WaCluster.Node.Facade;
+
+namespace WaCluster.Node.Hosting;
+
+/// <summary>Builds a WaCluster node on Akka.Hosting: remoting, cluster, journals, pub-sub, the account region.</summary>
+public static class WaClusterNodeSetup
+{
+    public const string RegionName = "accounts";
+
+    /// <summary>Adds the node's ActorSystem and the <see cref="IWhatsAppCluster"/> facade to the services.</summary>
+    public static IServiceCollection AddWaClusterNode(
+        this IServiceCollection services,
+        WaClusterNodeOptions options,
+        IAccountConnectionFactory? connections = null)
+    {
+        services.AddAkka(options.SystemName, builder => builder.ConfigureWaClusterNode(options, connections));
+        services.AddSingleton<IWhatsAppCluster>(provider => new WhatsAppCluster(
+            provider.GetRequiredService<ActorSystem>(),
+            provider.GetRequiredService<IRequiredActor<AccountRegion>>().ActorRef));
+        return services;
+    }
+
+    public static AkkaConfigurationBuilder ConfigureWaClusterNode(
+        this AkkaConfigurationBuilder builder,
+        WaClusterNodeOptions options,
+        IAccountConnectionFactory? connections = null)
+    {
+        if (options.PostgresConnectionString is null)
+        {
+            JournalSetup.PrepareSqliteFile(options.SqliteFile);
+        }
+        var (journal, snapshots) = JournalSetup.Accounts(options);
+        var (shardingJournal, shardingSnapshots) = JournalSetup.Sharding(options);
+        var extractor = new AccountMessageExtractor(options.NumberOfShards);
+
+        builder
+            .AddHocon(WaClusterSerializer.Hocon, HoconAddMode.Prepend)
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = options.Hostname,
+                PublicHostName = options.PublicHostname ?? options.Hostname,
+                Port = options.Port,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = options.Roles.ToArray(),
+                SeedNodes = options.SeedNodes.ToArray(),
+            })
+            .WithSqlPersistence(journal, snapshots)
+            .WithDistributedPubSub(role: null!);
+
+        if (options.HostsAccounts)
+        {
+            var settings = options.Account;
+            var factory = connections ?? NoEngineConnectionFactory.Instance;
+            builder.WithShardRegion<AccountRegion>(
+                RegionName,
+                (system, _, _) =>
+                {
+                    var publisher = new PubSubEventPublisher(DistributedPubSub.Get(system).Mediator);
+                    return entityId => AccountActor.Props(entityId, settings, factory, publisher);
+                },
+                extractor,
+                new ShardOptions
+                {
+                    Role = WaClusterNodeOptions.AccountsRole,
+                    RememberEntities = true,
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                    JournalOptions = shardingJournal,
+                    SnapshotOptions = shardingSnapshots,
+                });
+        }
+        else
+        {
+            builder.WithShardRegionProxy<AccountRegion>(RegionName, WaClusterNodeOptions.AccountsRole, extractor);
+        }
+
+        if (options.SerializeMessages)
+        {
+            builder.AddHocon("akka.actor.serialize-messages = on", HoconAddMode.Prepend);
+        }
+        // Operator files and test overrides go last so they win over everything above.
+        if (Directory.Exists(options.HoconDirectory))
+        {
+            foreach (var file in Directory.GetFiles(options.HoconDirectory, "*.conf").Order(StringComparer.Ordinal))
+            {
+                builder.AddHocon(File.ReadAllText(file), HoconAddMode.Prepend);
+            }
+        }
+        if (options.ExtraHocon is not null)
+        {
+            builder.AddHocon(options.ExtraHocon, HoconAddMode.Prepend);
+        }
+        return builder;
+    }
+}

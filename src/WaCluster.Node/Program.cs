@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using WaCluster.Node.Hosting;
+
+// A cluster node. Settings come from appsettings/command line/environment under "WaCluster", e.g.
+// WaCluster__Port=4053 WaCluster__SeedNodes=akka.tcp://wacluster@host1:4053,akka.tcp://wacluster@host2:4053
+// WaCluster__Roles=accounts WaCluster__PostgresConnectionString=... (SQLite file WaCluster__SqliteFile otherwise).
+// SIGTERM stops the host, which runs CoordinatedShutdown: the node leaves the cluster and hands its shards over.
+var host = Host.CreateApplicationBuilder(args);
+var section = host.Configuration.GetSection("WaCluster");
+var defaults = new WaClusterNodeOptions();
+var options = defaults with
+{
+    Hostname = section["Hostname"] ?? defaults.Hostname,
+    PublicHostname = section["PublicHostname"],
+    Port = int.TryParse(section["Port"], out var port) ? port : defaults.Port,
+    Roles = List(section["Roles"]) ?? defaults.Roles,
+    SeedNodes = List(section["SeedNodes"]) ?? defaults.SeedNodes,
+    SqliteFile = section["SqliteFile"] ?? defaults.SqliteFile,
+    PostgresConnectionString = section["PostgresConnectionString"],
+    NumberOfShards = int.TryParse(section["NumberOfShards"], out var shards) ? shards : defaults.NumberOfShards,
+};
+host.Services.AddWaClusterNode(options);
+await host.Build().RunAsync();
+
+static IReadOnlyList<string>? List(string? value) =>
+    value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
