@@ -22,7 +22,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
           serialization-bindings {
             "{{typeof(IWaClusterMessage).AssemblyQualifiedName}}" = wacluster
           }
-          serialization-identifiers.wacluster = {{SerializerId}}
+          serialization-settings.json.converters = ["{{typeof(ByteStringJsonConverter).AssemblyQualifiedName}}"]
         }
         """;
 

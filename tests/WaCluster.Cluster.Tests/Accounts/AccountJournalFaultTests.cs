@@ -1,0 +1,96 @@
+using Akka.Actor;
+using Akka.Pattern;
+using Google.Protobuf;
+using Xunit.Abstractions;
+using WaCluster.Contracts.Proto;
+
+namespace WaCluster.Cluster.Tests.Accounts;
+
+/// <summary>
+/// A failing journal write must leave the account unchanged and unconfirmed (no server ack, no reply), and the
+/// account, restarted by its supervisor as sharding does, must then take the retried message.
+/// serialize-messages is off here only because Akka 1.5.74 copies its own local journal-failure envelope (which
+/// carries the exception) through JSON under that setting, and that copy fails inside Akka before our code runs.
+/// </summary>
+[Trait("Proof", "cluster-journal-faults")]
+public sealed class AccountJournalFaultTests(ITestOutputHelper output) : AccountActorFixture(output, serializeMessages: false)
+{
+    private IActorRef Supervised(string id) => Sys.ActorOf(BackoffSupervisor.Props(Backoff.OnStop(
+        AccountProps(id), "account", TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), 0, maxNrOfRetries: -1)));
+
+    [Fact]
+    public async Task Inbound_message_is_not_acked_when_its_write_fails_and_is_taken_when_the_server_redelivers()
+    {
+        const string id = "acct-fault-inbound";
+        var account = Supervised(id);
+        account.Tell(new StartAccount { AccountId = id });
+        await ExpectMsgAsync<CommandAccepted>();
+        var before = await Status(account, id);
+
+        await WithJournalWrite(write => write.Fail(), async () =>
+        {
+            Engine.Send(account, Inbound("in-9", "lost?"));
+            await Engine.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        });
+        Assert.DoesNotContain(Events.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), message => message),
+            message => message is TextReceived);
+
+        // Restarted from the journal: nothing of the failed write is there.
+        await AwaitAssertAsync(async () =>
+        {
+            var afterFailure = await Status(account, id);
+            Assert.Equal(before.LastSequenceNr, afterFailure.LastSequenceNr);
+            Assert.Equal(0, afterFailure.RememberedMessageIds);
+            Assert.Equal(0, afterFailure.SignalChanges);
+        }, TimeSpan.FromSeconds(5));
+
+        // The server redelivers the message it never got an ack for.
+        Engine.Send(account, Inbound("in-9", "lost?"));
+        await Engine.FishForMessageAsync(message => message is LinkAckInbound { MessageId: "in-9" });
+        await Events.FishForMessageAsync(message => message is TextReceived { MessageId: "in-9" });
+        var after = await Status(account, id);
+        Assert.Equal(1, after.SignalChanges);
+        Assert.Equal(before.LastSequenceNr + 1, after.LastSequenceNr);
+    }
+
+    [Fact]
+    public async Task Send_command_gets_no_reply_when_its_intent_cannot_be_written_and_succeeds_when_resent()
+    {
+        const string id = "acct-fault-send";
+        var account = Supervised(id);
+        account.Tell(new StartAccount { AccountId = id });
+        await ExpectMsgAsync<CommandAccepted>();
+
+        await WithJournalWrite(write => write.Fail(), async () =>
+        {
+            account.Tell(new SendText { AccountId = id, MessageId = "s-1", ToJid = "3@s.whatsapp.net", Text = "hi" });
+            await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        });
+        await AwaitAssertAsync(async () => Assert.Equal(0, (await Status(account, id)).PendingSends), TimeSpan.FromSeconds(5));
+
+        account.Tell(new SendText { AccountId = id, MessageId = "s-1", ToJid = "3@s.whatsapp.net", Text = "hi" });
+        await ExpectMsgAsync<CommandAccepted>(accepted => accepted.ReferenceId == "s-1");
+        Assert.Equal(1, (await Status(account, id)).PendingSends);
+    }
+
+    [Fact]
+    public async Task Rejected_state_write_is_not_confirmed_to_the_engine_and_leaves_creds_unchanged()
+    {
+        const string id = "acct-fault-creds";
+        var account = Supervised(id);
+        account.Tell(new StartAccount { AccountId = id });
+        await ExpectMsgAsync<CommandAccepted>();
+
+        await WithJournalWrite(write => write.Reject(), async () =>
+        {
+            Engine.Send(account, new LinkStateChanged { Token = 3, HasCreds = true, Creds = ByteString.CopyFromUtf8("c") });
+            // The engine must not be told the creds are stored.
+            await Engine.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        });
+        Assert.False((await Status(account, id)).HasCreds);
+
+        Engine.Send(account, new LinkStateChanged { Token = 4, HasCreds = true, Creds = ByteString.CopyFromUtf8("c") });
+        await Engine.FishForMessageAsync(message => message is LinkStatePersisted { Token: 4 });
+        Assert.True((await Status(account, id)).HasCreds);
+    }
+}
