@@ -224,6 +224,49 @@ public sealed class WaSimulator
         if (device.Connection is { IsActive: true } connection) connection.Send(stanza.Node);
     }
 
+    /// <summary>
+    /// The phone of <paramref name="phoneNumber"/> sends <paramref name="text"/> to <paramref name="to"/> (a user JID):
+    /// every linked device of the recipient gets it, the sender's own companions get the device-sent copy. Returns the id.
+    /// </summary>
+    public async Task<string> PhoneSendTextAsync(string phoneNumber, string to, string text)
+    {
+        var chat = Jid.Parse(to).ToUserJid();
+        SimUser sender;
+        List<PhoneSender.Target> targets;
+        string id;
+        lock (Gate)
+        {
+            sender = Directory.FindByPhone(phoneNumber) ?? throw new SimulatorException($"no user {phoneNumber}");
+            var recipient = Directory.Find(chat) ?? throw new SimulatorException($"{to} is not on WhatsApp");
+            targets = [.. recipient.Companions.Values.Select(d => new PhoneSender.Target(d, PhoneSender.BundleOf(d.Keys), OwnDevice: false))];
+            if (recipient != sender) targets.AddRange(sender.Companions.Values.Select(d => new PhoneSender.Target(d, PhoneSender.BundleOf(d.Keys), OwnDevice: true)));
+            Span<byte> random = stackalloc byte[8];
+            Random.NextBytes(random);
+            id = "3EB0" + Convert.ToHexString(random);
+        }
+        var encrypted = await PhoneSender.EncryptAsync(sender.Phone, targets, chat, text, Random.Shared);
+        lock (Gate)
+        {
+            var now = Now;
+            foreach (var (target, enc) in encrypted)
+            {
+                var lid = chat.IsLid;
+                var stanza = new BinaryNode("message",
+                [
+                    ("from", sender.DeviceJid(0, lid)),
+                    ("id", id),
+                    ("t", ServerNodes.Timestamp(now)),
+                    ("type", "text"),
+                    (lid ? "sender_pn" : "sender_lid", sender.DeviceJid(0, !lid)),
+                    ("recipient", target.OwnDevice ? chat.ToString() : null),
+                    ("notify", sender.PushName),
+                ], [enc]);
+                Deliver(target.Device, new PendingStanza(id, "message", stanza));
+            }
+        }
+        return id;
+    }
+
     /// <summary>Texts the phone of <paramref name="phoneNumber"/> decrypted, in arrival order.</summary>
     public IReadOnlyList<PhoneMessage> PhoneMessages(string phoneNumber)
     {

@@ -178,7 +178,7 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_client_talks_to_a_phone_only_user_whose_phone_decrypts_and_receipts()
     {
-        await PairAsync("mona");
+        var mona = await PairAsync("mona");
         using var created = await _http.PostAsync(new Uri(_host.BaseUri, "admin/users"), null);
         var phoneOnly = (await created.Content.ReadFromJsonAsync<AccountInfo>())!;
         var ids = await SendAsync("mona", phoneOnly.Jid, "hello phone");
@@ -186,6 +186,12 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         var atPhone = Assert.Single(_host.Simulator.PhoneMessages(phoneOnly.Phone));
         Assert.Equal((ids[0], "hello phone"), (atPhone.Id, atPhone.Text));
         Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "mona", messageIds = ids }, Slow), s => Assert.True(s >= 3));
+
+        // The phone answers: encrypted by the simulator's Signal code, decrypted by Baileys.
+        using var sent = await _http.PostAsync(new Uri(_host.BaseUri, $"admin/mock-phone/send?phone={phoneOnly.Phone}&to={Uri.EscapeDataString(mona.Jid)}"), new StringContent("hello from the phone"));
+        Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
+        var atMona = Assert.Single(await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "mona", count = 1 }, Slow));
+        Assert.Equal(("hello from the phone", phoneOnly.Jid), (atMona.Text, atMona.From));
     }
 
     private async Task<AccountInfo> PairAsync(string id)

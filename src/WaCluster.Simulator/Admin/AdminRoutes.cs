@@ -29,6 +29,20 @@ internal static class AdminRoutes
         routes.MapPost("/admin/connections/drop", (string jid) => Guard(() => simulator.DropConnection(jid) ? Results.Ok() : Results.NotFound()));
         routes.MapPost("/admin/mock-phone/scan-qr", (HttpRequest request, string? phone) =>
             ReadBodyAndRun(request, (qr, token) => simulator.ScanAsync(qr, phone, token)));
+        routes.MapPost("/admin/mock-phone/send", async (HttpRequest request, string phone, string to) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+            try
+            {
+                return Results.Json(new { id = await simulator.PhoneSendTextAsync(phone, to, text) });
+            }
+            catch (Exception ex) when (ex is WaCluster.Protocol.ProtocolException or WaCluster.Signal.SignalException)
+            {
+                return Results.BadRequest(new { error = ex.Message });
+            }
+        });
+        routes.MapGet("/admin/mock-phone/messages", (string phone) => Results.Json(simulator.PhoneMessages(phone)));
         routes.MapPost("/admin/mock-phone/enter-code", (HttpRequest request, string phone) =>
             ReadBodyAndRun(request, (code, token) => simulator.EnterPairingCodeAsync(phone, code, token)));
     }
