@@ -3,12 +3,14 @@ using WaCluster.Engine.Connection;
 using WaCluster.Engine.Creds;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.Keys;
+using WaCluster.Engine.Messaging;
 using WaCluster.Engine.Pairing;
 using WaCluster.Engine.State;
 using WaCluster.Engine.Usync;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Proto;
 using WaCluster.Signal.Stores;
 
 namespace WaCluster.Engine;
@@ -28,6 +30,7 @@ public sealed class AccountEngine
     private readonly Channel<EngineEvent> _events = Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _commitLock = new(1, 1);
     private readonly SemaphoreSlim _uploadLock = new(1, 1);
+    private readonly SemaphoreSlim _signalLock = new(1, 1);
     private ConnectionSession? _session;
     private (string Code, Jid Phone)? _pendingCode;
 
@@ -56,6 +59,7 @@ public sealed class AccountEngine
     /// </summary>
     public async Task<DisconnectInfo> RunAsync(CancellationToken cancellationToken)
     {
+        await EnsureSignedPreKeyStoredAsync(cancellationToken).ConfigureAwait(false);
         var attempt = 0;
         while (true)
         {
@@ -80,6 +84,15 @@ public sealed class AccountEngine
         }
     }
 
+    // Peers start sessions with the signed pre-key the creds announce: the key store must hold it (persisted like any key).
+    private async Task EnsureSignedPreKeyStoredAsync(CancellationToken cancellationToken)
+    {
+        if (await _keys.LoadSignedPreKeyAsync(Creds.SignedPreKey.Id).ConfigureAwait(false) is not null) return;
+        var transaction = new SignalStoreTransaction(_keys);
+        await transaction.StoreSignedPreKeyAsync(Creds.SignedPreKey).ConfigureAwait(false);
+        await CommitAsync("signed pre-key", Creds, transaction, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Sends an iq on the current connection and waits for its response (typed error on timeout or error).</summary>
     public Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(build, timeout, cancellationToken);
@@ -101,6 +114,68 @@ public sealed class AccountEngine
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var sid = session.NextTag();
         return UsyncQuery.ParseContacts(await session.QueryAsync(id => UsyncQuery.Contacts(id, sid, phoneNumbers), null, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Sends a text to a user: encrypted for each of their devices and, as a device-sent copy, for our other devices.
+    /// Session changes are persisted before the stanza leaves. Returns the message id.
+    /// </summary>
+    public async Task<string> SendTextAsync(Jid to, string text, CancellationToken cancellationToken = default)
+    {
+        var session = _session ?? throw new ConnectionClosedException("not connected");
+        var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
+        var recipient = to.ToNonAd();
+        var devices = await GetDevicesAsync(recipient.IsSameUser(me) ? [recipient] : [recipient, me.ToNonAd()], cancellationToken).ConfigureAwait(false);
+        var recipientDevices = devices.Where(d => d.User.IsSameUser(recipient)).SelectMany(d => d.Devices).Select(d => d.Jid).Where(j => j != me).ToArray();
+        var ownDevices = devices.Where(d => d.User.IsSameUser(me) && !recipient.IsSameUser(me)).SelectMany(d => d.Devices).Select(d => d.Jid)
+            .Where(j => j != me).ToArray();
+        var id = MessageIds.New();
+        await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = new SignalStoreTransaction(_keys);
+            var stanza = await OutgoingMessage.EncryptAsync(transaction, Creds, id, recipient, new Message { Conversation = text }, recipientDevices, ownDevices,
+                async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)))
+                .ConfigureAwait(false);
+            await CommitAsync("message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
+            await session.SendAsync(stanza, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _signalLock.Release();
+        }
+        return id;
+    }
+
+    /// <summary>Decrypts a 1:1 message, persists the session change, announces it, then receipts and acks it.</summary>
+    internal async Task OnMessageAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)
+    {
+        var me = Creds.Me is { } contact ? Jid.Parse(contact.Id) : default;
+        if (stanza.GetAttribute("participant") is not null || me.IsEmpty || stanza.GetChildren("enc").Any() == false)
+        {
+            // Group and non-pairwise messages come in a later slice.
+            await session.SendAsync(StanzaAcks.For(stanza, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = new SignalStoreTransaction(_keys);
+            var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
+            await CommitAsync("message received", Creds, transaction, cancellationToken).ConfigureAwait(false);
+            Emit(new MessagesUpsert(messages));
+            await session.SendAsync(IncomingMessage.DeliveryReceipt(stanza), cancellationToken).ConfigureAwait(false);
+        }
+        catch (EngineException ex)
+        {
+            // Retry receipts come in a later slice; the failure is reported and the stanza still acked.
+            Emit(new EngineError("message " + stanza.GetAttribute("id"), ex));
+        }
+        finally
+        {
+            _signalLock.Release();
+        }
+        await session.SendAsync(StanzaAcks.For(stanza, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Unlinks this device from the account and ends the run with 401, as Baileys' logout does.</summary>

@@ -142,6 +142,10 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 && node.GetChild("link_code_companion_reg")?.GetAttribute("stage") == "primary_hello":
                 RunBeside("pairing code", ct => engine.OnPrimaryHelloAsync(this, node, ct), token);
                 break;
+            case "message":
+                // Inline: ratchets must advance in arrival order.
+                await engine.OnMessageAsync(this, node, token).ConfigureAwait(false);
+                break;
             case "notification" or "receipt" or "call":
                 // Handled in later slices; acked now so the server does not redeliver them forever.
                 await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);

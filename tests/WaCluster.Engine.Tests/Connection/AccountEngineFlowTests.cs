@@ -41,7 +41,7 @@ public sealed class AccountEngineFlowTests
         var reply = await first.NextSentAsync();
         Assert.Equal("pair-device-sign", reply.Children[0].Tag);
         Assert.Equal("ps-1", reply["id"]);
-        var paired = (await engine.Events.NextAsync<CredsUpdate>()).Creds;
+        var paired = (await engine.Events.NextAsync<CredsUpdate>(u => u.Creds.IsPaired)).Creds;
         Assert.True((await engine.Events.NextAsync<ConnectionUpdate>(u => u.IsNewLogin is not null)).IsNewLogin);
         Assert.True(paired.IsPaired);
         Assert.Equal("15550001111:7@s.whatsapp.net", paired.Me!.Id);
@@ -96,7 +96,8 @@ public sealed class AccountEngineFlowTests
         var closed = await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Close);
         Assert.Equal(500, closed.LastDisconnect!.StatusCode);
         Assert.IsType<PairingException>(closed.LastDisconnect.Error);
-        Assert.Empty(persister.Changes);
+        // Only the signed pre-key the run starts by storing; nothing from the refused pairing.
+        Assert.Equal(["signed pre-key"], persister.Changes.Select(c => c.Cause));
         Assert.False(engine.Creds.IsPaired);
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
