@@ -15,12 +15,17 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
 {
     public const int SerializerId = 610;
 
-    /// <summary>HOCON that registers the serializer and binds it to the marker interface.</summary>
-    public static readonly string Hocon = $$"""
+    /// <summary>
+    /// HOCON that registers the serializer and binds it to the marker interface and to every message type: the
+    /// types are generated protobuf messages, and Akka.Remote binds <see cref="IMessage"/> to its own serializer,
+    /// so only a binding of the concrete type is sure to win.
+    /// </summary>
+    public static string Hocon => $$"""
         akka.actor {
           serializers.wacluster = "{{typeof(WaClusterSerializer).AssemblyQualifiedName}}"
           serialization-bindings {
             "{{typeof(IWaClusterMessage).AssemblyQualifiedName}}" = wacluster
+        {{string.Join("\n", Registry.Select(entry => $"    \"{entry.Type.AssemblyQualifiedName}\" = wacluster"))}}
           }
           serialization-settings.json.converters = ["{{typeof(ByteStringJsonConverter).AssemblyQualifiedName}}"]
         }

@@ -47,11 +47,11 @@ public static class JournalSetup
         var provider = postgres ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS;
 
         var journalDatabase = postgres ? JournalDatabaseOptions.PostgreSql : JournalDatabaseOptions.Sqlite;
-        journalDatabase.JournalTable!.TableName = tablePrefix + "journal";
-        journalDatabase.MetadataTable!.TableName = tablePrefix + "journal_metadata";
-        journalDatabase.TagTable!.TableName = tablePrefix + "tags";
+        journalDatabase.JournalTable?.TableName = tablePrefix + "journal";
+        journalDatabase.MetadataTable?.TableName = tablePrefix + "journal_metadata";
+        journalDatabase.TagTable?.TableName = tablePrefix + "tags";
         var snapshotDatabase = postgres ? SnapshotDatabaseOptions.PostgreSql : SnapshotDatabaseOptions.Sqlite;
-        snapshotDatabase.SnapshotTable!.TableName = tablePrefix + "snapshot";
+        snapshotDatabase.SnapshotTable?.TableName = tablePrefix + "snapshot";
 
         var journal = new SqlJournalOptions(isDefault, identifier)
         {

@@ -59,6 +59,7 @@ public static class WaClusterNodeSetup
                 SeedNodes = options.SeedNodes.ToArray(),
             })
             .WithSqlPersistence(journal, snapshots)
+            .WithSqlPersistence(shardingJournal, shardingSnapshots)
             .WithDistributedPubSub(role: null!);
 
         if (options.HostsAccounts)
@@ -79,8 +80,8 @@ public static class WaClusterNodeSetup
                     RememberEntities = true,
                     StateStoreMode = StateStoreMode.DData,
                     RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
-                    JournalOptions = shardingJournal,
-                    SnapshotOptions = shardingSnapshots,
+                    JournalPluginId = shardingJournal.PluginId,
+                    SnapshotPluginId = shardingSnapshots.PluginId,
                 });
         }
         else

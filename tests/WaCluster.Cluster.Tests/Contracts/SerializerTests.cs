@@ -83,6 +83,7 @@ public sealed class SerializerTests : IDisposable
             .Select(pair => (Type: pair.Key.Trim('"'), Serializer: pair.Value.GetString()))
             .ToList();
         var ours = Assert.Single(bindings, binding => binding.Type.StartsWith(typeof(IWaClusterMessage).FullName + ",", StringComparison.Ordinal));
+        Assert.All(bindings.Where(binding => binding.Type.StartsWith("WaCluster.", StringComparison.Ordinal)), binding => Assert.Equal("wacluster", binding.Serializer));
         Assert.Equal("wacluster", ours.Serializer);
         Assert.DoesNotContain(settings.Config.GetConfig("akka.actor.serializers").AsEnumerable(),
             pair => pair.Value.GetString().Contains("Hyperion", StringComparison.OrdinalIgnoreCase));
