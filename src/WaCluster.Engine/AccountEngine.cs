@@ -279,6 +279,7 @@ public sealed class AccountEngine
         var finish = PairingCode.CompanionFinish(notification, code, Creds.PairingEphemeralKey, Creds.SignedIdentityKey, phone);
         await CommitAsync("pairing code secret", Creds with { AdvSecretKey = finish.AdvSecret }, null, cancellationToken).ConfigureAwait(false);
         await session.QueryAsync(finish.BuildIq, null, cancellationToken).ConfigureAwait(false);
+        await CommitAsync("pairing code finished", Creds with { Registered = true }, null, cancellationToken).ConfigureAwait(false);
     }
 
     internal async Task AcceptPairingAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
             var payload = ClientPayloadFactory.ForCreds(engine.Creds, engine.Options);
             _transport = await engine.Transports.ConnectAsync(payload, engine.Creds.RoutingInfo, token).ConfigureAwait(false);
             Touch();
-            var keepAlive = KeepAliveAsync(token);
+            _ = KeepAliveAsync(token);
             while (true)
             {
                 var node = await _transport.ReceiveAsync(token).ConfigureAwait(false);

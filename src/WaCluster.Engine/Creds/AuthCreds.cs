@@ -45,12 +45,11 @@ public sealed record AuthCreds
     /// <summary>Pre-keys from this id on are generated but not yet acknowledged by the server.</summary>
     public uint FirstUnuploadedPreKeyId { get; init; } = 1;
 
+    /// <summary>True once a pairing-code link was finished from our side (Baileys' <c>registered</c>).</summary>
     public bool Registered { get; init; }
 
     /// <summary>Edge routing info the server gave us; sent in the intro of later connections.</summary>
     public byte[]? RoutingInfo { get; init; }
-
-    public uint AccountSyncCounter { get; init; }
 
     /// <summary>True once pairing succeeded: the next connections log in instead of registering.</summary>
     public bool IsPaired => Me is not null && Account is not null;
@@ -95,7 +94,6 @@ public sealed record AuthCreds
             FirstUnuploadedPreKeyId = FirstUnuploadedPreKeyId,
             Registered = Registered,
             RoutingInfo = RoutingInfo is null ? ByteString.Empty : ByteString.CopyFrom(RoutingInfo),
-            AccountSyncCounter = AccountSyncCounter,
         };
         return structure.ToByteArray();
     }
@@ -132,7 +130,6 @@ public sealed record AuthCreds
             FirstUnuploadedPreKeyId = structure.FirstUnuploadedPreKeyId,
             Registered = structure.Registered,
             RoutingInfo = structure.RoutingInfo.IsEmpty ? null : structure.RoutingInfo.ToByteArray(),
-            AccountSyncCounter = structure.AccountSyncCounter,
         };
     }
 

@@ -179,5 +179,5 @@ public sealed class AccountEngineFlowTests
     }
 
     // The engine arms its timers on other tasks; advancing the fake clock before they exist would skip them.
-    private static Task LetTimersArmAsync() => Task.Delay(300);
+    private static Task LetTimersArmAsync() => Task.Delay(500);
 }

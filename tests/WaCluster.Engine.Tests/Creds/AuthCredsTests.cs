@@ -31,7 +31,6 @@ public sealed class AuthCredsTests
             FirstUnuploadedPreKeyId = 813,
             Registered = true,
             RoutingInfo = [9, 8, 7],
-            AccountSyncCounter = 4,
         };
         var back = AuthCreds.Parse(creds.ToByteArray());
         Assert.Equal(creds.ToByteArray(), back.ToByteArray());
@@ -42,7 +41,7 @@ public sealed class AuthCredsTests
         Assert.Equal(creds.SignedPreKey.Signature, back.SignedPreKey.Signature);
         Assert.Equal(creds.AdvSecretKey, back.AdvSecretKey);
         Assert.Equal(creds.RoutingInfo, back.RoutingInfo);
-        Assert.Equal((813u, 813u, true, "android", 4u), (back.NextPreKeyId, back.FirstUnuploadedPreKeyId, back.Registered, back.Platform, back.AccountSyncCounter));
+        Assert.Equal((813u, 813u, true, "android"), (back.NextPreKeyId, back.FirstUnuploadedPreKeyId, back.Registered, back.Platform));
         Assert.True(back.IsPaired);
         var fresh = AuthCreds.Parse(AuthCreds.CreateNew().ToByteArray());
         Assert.Null(fresh.Me);

@@ -157,6 +157,7 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         Assert.StartsWith("15550007777:", engine.Creds.Me.Id, StringComparison.Ordinal);
         // The code-derived adv secret replaced the QR one, and was persisted before the finish went out.
         Assert.NotEqual(creds.AdvSecretKey, engine.Creds.AdvSecretKey);
+        Assert.True(engine.Creds.Registered);
         Assert.Contains(persister.Changes, c => c.Cause == "pairing code secret" && c.Creds!.AdvSecretKey.SequenceEqual(engine.Creds.AdvSecretKey));
         Assert.Equal(20, PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery)));
         await stop.CancelAsync();
