@@ -49,7 +49,15 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 }
                 Touch();
                 if (_iqs.TryComplete(node)) continue;
-                await DispatchAsync(node, token).ConfigureAwait(false);
+                try
+                {
+                    await DispatchAsync(node, token).ConfigureAwait(false);
+                }
+                catch (ProtocolException ex)
+                {
+                    // One bad stanza is reported, never a reason to drop the connection.
+                    engine.Emit(new EngineError($"<{node.Tag}> stanza", ex));
+                }
                 if (_ended is not null) break;
             }
         }

@@ -178,6 +178,33 @@ public sealed class AccountEngineFlowTests
         Assert.Equal(DisconnectReason.LoggedOut, final.Reason);
     }
 
+    [Fact]
+    public async Task Undecryptable_and_malformed_messages_are_reported_and_acked_without_dropping_the_connection()
+    {
+        var server = new ScriptedServer();
+        var creds = AuthCreds.CreateNew() with { Me = new Contact("15550001111:7@s.whatsapp.net"), Account = [1] };
+        var engine = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(), Options, server);
+        using var stop = new CancellationTokenSource();
+        var run = engine.RunAsync(stop.Token);
+        var connection = await server.NextConnectionAsync();
+        connection.Push(new BinaryNode("message", [("id", "m1"), ("from", "15550002222:3@s.whatsapp.net"), ("t", "1")],
+            [new BinaryNode("enc", [("v", "2"), ("type", "msg")], (ReadOnlyMemory<byte>)new byte[] { 0x33, 1, 2, 3 })]));
+        var error = await engine.Events.NextAsync<EngineError>();
+        Assert.Contains("m1", error.Context, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<EngineException>(error.Error);
+        var ack = await connection.NextSentAsync();
+        Assert.Equal(("ack", "m1", "message"), (ack.Tag, ack["id"], ack["class"]));
+
+        connection.Push(new BinaryNode("message", [("id", "m2")], [new BinaryNode("enc", [("v", "2"), ("type", "pkmsg")], "text")]));
+        Assert.Contains("m2", (await engine.Events.NextAsync<EngineError>()).Context, StringComparison.Ordinal);
+        Assert.Equal("m2", (await connection.NextSentAsync())["id"]);
+
+        connection.Push(new BinaryNode("iq", [("id", "still-there"), ("type", "get"), ("xmlns", "urn:xmpp:ping")]));
+        Assert.Equal("still-there", (await connection.NextSentAsync())["id"]);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     // The engine arms its timers on other tasks; advancing the fake clock before they exist would skip them.
     private static Task LetTimersArmAsync() => Task.Delay(500);
 }
