@@ -32,6 +32,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
             TimeSpan.FromSeconds(30), "three nodes up");
 
         var entry = nodes.Facade(0);
+        var published = new System.Collections.Concurrent.ConcurrentQueue<IAccountEvent>();
+        using var subscription = nodes.Facade(1).Subscribe(null, published.Enqueue);
+        await Task.Delay(TimeSpan.FromSeconds(1));
         var accounts = Enumerable.Range(0, AccountCount).Select(i => $"acct-{i:D3}").ToList();
         await Task.WhenAll(accounts.Select(async account =>
         {
@@ -49,6 +52,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
             }
             return before.Values.All(status => status.HasCreds);
         }, TimeSpan.FromSeconds(30), "creds persisted");
+
+        // Events of accounts on every node reach a subscriber of the all-accounts topic on another node.
+        await Eventually(() => accounts.All(account => published.Any(e => e is ConnectionChanged c && c.AccountId == account)),
+            TimeSpan.FromSeconds(10), "connection events published");
 
         var victimIndex = Enumerable.Range(1, 2).MaxBy(i => before.Values.Count(status => status.Node == ClusterNodes.Address(nodes.Ports[i])));
         var victim = ClusterNodes.Address(nodes.Ports[victimIndex]);
