@@ -31,13 +31,19 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     private readonly List<IHost> _hosts = [];
 
-    public ClusterNodes(int count)
+    /// <param name="accountNodes">Nodes with the accounts role.</param>
+    /// <param name="serviceNodes">Further nodes without it (sibling services reaching accounts through a proxy).</param>
+    public ClusterNodes(int accountNodes, int serviceNodes = 0)
     {
+        AccountNodes = accountNodes;
+        var count = accountNodes + serviceNodes;
         Directory = Path.Combine(Path.GetTempPath(), "wacluster-test-" + Guid.NewGuid().ToString("N"));
         global::System.IO.Directory.CreateDirectory(Directory);
         SqliteFile = Path.Combine(Directory, "journal.db");
         Ports = Enumerable.Range(0, count).Select(_ => FreePort()).ToArray();
     }
+
+    public int AccountNodes { get; }
 
     public string Directory { get; }
 
@@ -54,7 +60,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     public async Task StartAllAsync()
     {
-        foreach (var port in Ports)
+        foreach (var (port, index) in Ports.Select((port, index) => (port, index)))
         {
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -63,6 +69,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
                 {
                     Hostname = "127.0.0.1",
                     Port = port,
+                    Roles = index < AccountNodes ? [WaClusterNodeOptions.AccountsRole] : ["api"],
                     SeedNodes = [Address(Ports[0])],
                     SqliteFile = SqliteFile,
                     // Off here: Akka 1.5.74 copies its own distributed-data messages through JSON under

@@ -15,7 +15,8 @@ namespace WaCluster.Cluster.Tests.Failover;
 /// <summary>
 /// Three nodes in one process on one SQLite journal. Accounts started through the shard region persist state; one
 /// node is killed without leaving; its accounts must come back on the survivors by themselves (remember-entities)
-/// with their persisted creds and outbox. Message traffic through the engine during the failover is a later slice.
+/// with their persisted creds and outbox. Commands enter through a fourth node without the accounts role (shard
+/// region proxy), as a sibling service would use the cluster. Message traffic through the engine during the failover is a later slice.
 /// </summary>
 [Trait("Proof", "cluster-failover")]
 public sealed class FailoverTests(ITestOutputHelper output)
@@ -26,12 +27,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Accounts_of_a_killed_node_resume_on_the_survivors_with_their_state()
     {
-        await using var nodes = new ClusterNodes(3);
+        await using var nodes = new ClusterNodes(accountNodes: 3, serviceNodes: 1);
         await nodes.StartAllAsync();
-        await Eventually(() => Akka.Cluster.Cluster.Get(nodes.ActorSystemOf(0)).State.Members.Count(member => member.Status == MemberStatus.Up) == 3,
-            TimeSpan.FromSeconds(30), "three nodes up");
+        await Eventually(() => Akka.Cluster.Cluster.Get(nodes.ActorSystemOf(0)).State.Members.Count(member => member.Status == MemberStatus.Up) == 4,
+            TimeSpan.FromSeconds(30), "four nodes up");
 
-        var entry = nodes.Facade(0);
+        var entry = nodes.Facade(3);
         var published = new System.Collections.Concurrent.ConcurrentQueue<IAccountEvent>();
         using var subscription = nodes.Facade(1).Subscribe(null, published.Enqueue);
         await Task.Delay(TimeSpan.FromSeconds(1));
