@@ -1,165 +1,146 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Net.WebSockets;
-using Google.Protobuf;
-using WaCluster.Protocol.Binary;
-using WaCluster.Protocol.Crypto;
-using WaCluster.Protocol.Framing;
-using WaCluster.Protocol.Noise;
+using System.Globalization;
 using WaCluster.Protocol.Noise.Certificates;
-using WaCluster.Protocol.Proto;
+using WaCluster.Simulator;
 
 namespace WaCluster.Benchmarks;
 
 /// <summary>
-/// Concurrent connections one simulator process holds and its memory per connection. The simulator runs as its own
-/// process (its memory is measured alone); this process opens WebSockets that complete the Noise handshake as
-/// registering companions and stay open with their pair-device refs. SIM_BENCH_CONNECTIONS sets the count
-/// (default 10,000). There is no Baileys counterpart: Baileys has no server side.
+/// How many logged-in, idle client connections one simulator process holds, and its memory per connection. The
+/// simulator runs in this process; companions are linked first (QR scan through its in-process control API), then a
+/// child process (this executable with the hidden <c>--client</c> mode) logs every one in over its own WebSocket and
+/// keeps it open. `--connections N` sets the count (default 10,000). There is no Baileys counterpart: Baileys is a
+/// client, it has no server to compare with.
 /// </summary>
 public sealed class SimulatorBenchmark : IBenchmark
 {
-    private const int Parallelism = 32;
+    private const int DefaultConnections = 10_000;
+
+    // Linking is CPU-bound (Noise, signatures on both sides): a little more than the cores keeps them busy.
+    private const int LinksInFlight = 16;
+
+    // Long enough for the last logins' active iq and offline marker to be handled before measuring.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(20);
 
     public string Name => "simulator";
 
     public async Task RunAsync(BenchmarkReport report)
     {
-        var target = int.TryParse(Environment.GetEnvironmentVariable("SIM_BENCH_CONNECTIONS"), out var n) ? n : 10_000;
-        using var simulator = StartSimulator(out var chatUri, out var adminUri, out var rootKey);
-        using var http = new HttpClient { BaseAddress = adminUri };
-        var verifier = new CertificateChainVerifier(rootKey);
-
-        // Warm the server's code paths, then take the baseline.
-        await using (var warm = await ConnectAsync(chatUri, verifier)) { }
-        var baseline = await MemoryAsync(http);
-
-        var sockets = new List<ClientWebSocket>(target);
-        var failures = 0;
-        var watch = Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(Parallelism);
-        var tasks = Enumerable.Range(0, target).Select(async _ =>
+        var args = Environment.GetCommandLineArgs();
+        if (OptionValue(args, "--client") is { } chat)
         {
-            await gate.WaitAsync();
+            await SimulatorLoadClient.RunAsync(new Uri(chat), Convert.FromBase64String(OptionValue(args, "--root-key")!));
+            return;
+        }
+        var target = OptionValue(args, "--connections") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : DefaultConnections;
+        using var limit = new CancellationTokenSource(RunLimit);
+
+        // Clients keep a connection alive by pinging every 30 s; these stay silent on purpose (idle is what is
+        // measured), so the server's idle cut-off is lifted for the run.
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { IdleTimeout = TimeSpan.FromHours(1) });
+        var verifier = new CertificateChainVerifier(host.Simulator.RootPublicKey);
+
+        var companions = new List<SimulatorCompanion>(target);
+        var linkFailures = 0;
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, target), new ParallelOptions { MaxDegreeOfParallelism = LinksInFlight, CancellationToken = limit.Token }, async (_, token) =>
+        {
             try
             {
-                var connection = await ConnectAsync(chatUri, verifier);
-                lock (sockets) sockets.Add(connection.Socket);
+                var companion = await SimulatorCompanionLinker.LinkAsync(host, verifier, token);
+                lock (companions) companions.Add(companion);
             }
-            catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException or InvalidOperationException or OperationCanceledException)
+            catch (Exception ex) when (ex is not OutOfMemoryException && !limit.IsCancellationRequested)
             {
-                Interlocked.Increment(ref failures);
+                if (Interlocked.Increment(ref linkFailures) <= 3) await Console.Error.WriteLineAsync($"linking failed: {ex.GetType().Name}: {ex.Message}");
             }
-            finally
-            {
-                gate.Release();
-            }
-        }).ToList();
-        await Task.WhenAll(tasks);
-        var elapsed = watch.Elapsed;
-        var loaded = await MemoryAsync(http);
+        });
+        report.Line("simulator.link.rate", companions.Count / watch.Elapsed.TotalSeconds, "links/s");
+        await WaitUntilAsync(() => host.Simulator.Counters.ConnectionsOpen == 0, TimeSpan.FromSeconds(30));
+        var baseline = Measure(host.Simulator);
 
+        using var client = StartClient(host, limit.Token);
+        foreach (var companion in companions) await client.StandardInput.WriteLineAsync(companion.ToLine());
+        await client.StandardInput.WriteLineAsync();
+        await client.StandardInput.FlushAsync();
+        var connected = (await client.StandardOutput.ReadLineAsync(limit.Token) ?? throw new InvalidOperationException("load client ended early")).Split(' ');
+        var held = int.Parse(connected[1], CultureInfo.InvariantCulture);
+        var loginFailures = int.Parse(connected[2], CultureInfo.InvariantCulture);
+        var seconds = double.Parse(connected[3], CultureInfo.InvariantCulture);
+        await Task.Delay(Settle, limit.Token);
+        var loaded = Measure(host.Simulator);
+
+        await client.StandardInput.WriteLineAsync("stop");
+        await client.StandardInput.FlushAsync();
+        var dropped = (await client.StandardOutput.ReadLineAsync(limit.Token))?.Split(' ') is ["dropped", var n] ? int.Parse(n, CultureInfo.InvariantCulture) : -1;
+        using (var exit = CancellationTokenSource.CreateLinkedTokenSource(limit.Token))
+        {
+            exit.CancelAfter(TimeSpan.FromSeconds(30));
+            try
+            {
+                await client.WaitForExitAsync(exit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                client.Kill(entireProcessTree: true);
+            }
+        }
+
+        var perConnection = Math.Max(1, loaded.ConnectionsOpen);
+        report.Line("simulator.connections.target", target, "connections");
         report.Line("simulator.connections.held", loaded.ConnectionsOpen, "connections");
-        report.Line("simulator.connections.failed", failures, "connections");
-        report.Line("simulator.connect.rate", sockets.Count / elapsed.TotalSeconds, "handshakes/s");
-        report.Line("simulator.memory.workingset", loaded.WorkingSet / 1048576.0, "MiB");
-        report.Line("simulator.memory.per_connection.workingset", (loaded.WorkingSet - baseline.WorkingSet) / (double)Math.Max(1, sockets.Count) / 1024, "KiB");
-        report.Line("simulator.memory.per_connection.managed", (loaded.ManagedHeap - baseline.ManagedHeap) / (double)Math.Max(1, sockets.Count) / 1024, "KiB");
-        foreach (var socket in sockets) socket.Abort();
-        simulator.Kill(entireProcessTree: true);
+        report.Line("simulator.connections.logged_in_by_client", held, "connections");
+        report.Line("simulator.connections.failed", linkFailures + loginFailures, "connections");
+        report.Line("simulator.connections.dropped_while_idle", dropped, "connections");
+        report.Line("simulator.connect.rate", held / seconds, "conn/s");
+        report.Line("simulator.memory.total", loaded.WorkingSet / 1048576.0, "MB");
+        report.Line("simulator.memory.gc_heap", loaded.GcHeap / 1048576.0, "MB");
+        report.Line("simulator.memory.per_connection", (loaded.WorkingSet - baseline.WorkingSet) / (double)perConnection / 1024, "KB");
+        report.Line("simulator.memory.per_connection.gc_heap", (loaded.GcHeap - baseline.GcHeap) / (double)perConnection / 1024, "KB");
     }
 
-    private sealed record Memory(long WorkingSet, long ManagedHeap, long ConnectionsOpen);
+    private sealed record Memory(long WorkingSet, long GcHeap, long ConnectionsOpen);
 
-    private static async Task<Memory> MemoryAsync(HttpClient http) =>
-        (await http.GetFromJsonAsync<Memory>("memory?collect=true", new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)))!;
-
-    private sealed class Connection(ClientWebSocket socket) : IAsyncDisposable
+    /// <summary>Working set and GC heap after a full blocking, compacting collection.</summary>
+    private static Memory Measure(WaSimulator simulator)
     {
-        public ClientWebSocket Socket { get; } = socket;
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        using var self = Process.GetCurrentProcess();
+        return new Memory(self.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false), simulator.Counters.ConnectionsOpen);
+    }
 
-        public ValueTask DisposeAsync()
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition() && watch.Elapsed < limit) await Task.Delay(100);
+    }
+
+    private static string? OptionValue(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    /// <summary>This executable again, in client mode, with stdin/stdout as its control channel.</summary>
+    private static Process StartClient(SimulatorHost host, CancellationToken token)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var start = new ProcessStartInfo(self)
         {
-            Socket.Abort();
-            Socket.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
-
-    /// <summary>Handshake as a registering companion and wait for the pair-device offer: a connection the server holds.</summary>
-    private static async Task<Connection> ConnectAsync(Uri chatUri, CertificateChainVerifier verifier)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.SetBuffer(4096, 4096);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await socket.ConnectAsync(chatUri, timeout.Token);
-        var encoder = new FrameEncoder(FrameFormat.BuildIntro());
-        var decoder = new FrameDecoder(expectIntro: false);
-        using var initiator = new NoiseInitiator(Curve25519.GenerateKeyPair(), verifier);
-        await socket.SendAsync(encoder.Encode(initiator.CreateClientHello()), WebSocketMessageType.Binary, true, timeout.Token);
-        var serverHello = await ReadFrameAsync(socket, decoder, timeout.Token);
-        await socket.SendAsync(encoder.Encode(initiator.ReadServerHello(serverHello, RegistrationPayload())), WebSocketMessageType.Binary, true, timeout.Token);
-        using var transport = initiator.CreateTransport();
-        var offer = BinaryDecoder.Decode(transport.Decrypt(await ReadFrameAsync(socket, decoder, timeout.Token)));
-        if (offer.GetChild("pair-device") is null) throw new InvalidOperationException($"expected pair-device, got {offer.Tag}");
-        return new Connection(socket);
-    }
-
-    private static async Task<byte[]> ReadFrameAsync(ClientWebSocket socket, FrameDecoder decoder, CancellationToken token)
-    {
-        while (true)
-        {
-            if (decoder.TryReadFrame(out var frame)) return frame.ToArray();
-            var result = await socket.ReceiveAsync(decoder.GetWriteMemory(4096), token);
-            if (result.MessageType == WebSocketMessageType.Close) throw new InvalidOperationException("closed by the simulator");
-            decoder.Advance(result.Count);
-        }
-    }
-
-    private static byte[] RegistrationPayload()
-    {
-        var identity = Curve25519.GenerateKeyPair();
-        var signed = Curve25519.GenerateKeyPair();
-        return new ClientPayload
-        {
-            Passive = false,
-            DevicePairingData = new ClientPayload.Types.DevicePairingRegistrationData
-            {
-                ERegid = ByteString.CopyFrom(0, 0, 1, 2),
-                EKeytype = ByteString.CopyFrom(Curve25519.DjbKeyType),
-                EIdent = ByteString.CopyFrom(identity.PublicKey),
-                ESkeyId = ByteString.CopyFrom(0, 0, 1),
-                ESkeyVal = ByteString.CopyFrom(signed.PublicKey),
-                ESkeySig = ByteString.CopyFrom(Curve25519.Sign(identity.PrivateKey, signed.PrefixedPublicKey)),
-            },
-        }.ToByteArray();
-    }
-
-    /// <summary>Runs the simulator executable and reads the URL and root key it prints.</summary>
-    private static Process StartSimulator(out Uri chatUri, out Uri adminUri, out byte[] rootKey)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Cluster.sln"))) root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("repository root not found");
-        var start = new ProcessStartInfo("dotnet", ["run", "-c", "Release", "--project", Path.Combine(root, "src/WaCluster.Simulator"), "--", "--port", "0", "--idle-seconds", "3600"])
-        {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("simulator did not start");
-        string? chat = null, admin = null, key = null;
-        while ((chat is null || admin is null || key is null) && process.StandardOutput.ReadLine() is { } line)
-        {
-            var parts = line.Split(' ', 2);
-            switch (parts[0])
-            {
-                case "url": chat = parts[1]; break;
-                case "admin": admin = parts[1]; break;
-                case "root-key": key = parts[1]; break;
-            }
-        }
-        chatUri = new Uri(chat ?? throw new InvalidOperationException("simulator printed no url"));
-        adminUri = new Uri(admin!);
-        rootKey = Convert.FromBase64String(key!);
+        // Under `dotnet <dll>` the process is the muxer: name the assembly too.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(SimulatorBenchmark).Assembly.Location);
+        foreach (var arg in new[] { "simulator", "--client", host.ChatUri.ToString(), "--root-key", Convert.ToBase64String(host.Simulator.RootPublicKey) }) start.ArgumentList.Add(arg);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("load client did not start");
+        token.Register(() => process.Kill(entireProcessTree: true));
         return process;
     }
 }
