@@ -61,7 +61,9 @@ public sealed class SimulatorBenchmark : IBenchmark
         await WaitUntilAsync(() => host.Simulator.Counters.ConnectionsOpen == 0, TimeSpan.FromSeconds(30));
         var baseline = Measure(host.Simulator);
 
-        using var client = StartClient(host, limit.Token);
+        using var client = StartClient(host);
+        // A run past its limit takes the load client down with it.
+        await using var killOnLimit = limit.Token.Register(() => client.Kill(entireProcessTree: true));
         foreach (var companion in companions) await client.StandardInput.WriteLineAsync(companion.ToLine());
         await client.StandardInput.WriteLineAsync();
         await client.StandardInput.FlushAsync();
@@ -127,7 +129,7 @@ public sealed class SimulatorBenchmark : IBenchmark
     }
 
     /// <summary>This executable again, in client mode, with stdin/stdout as its control channel.</summary>
-    private static Process StartClient(SimulatorHost host, CancellationToken token)
+    private static Process StartClient(SimulatorHost host)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var start = new ProcessStartInfo(self)
@@ -139,8 +141,6 @@ public sealed class SimulatorBenchmark : IBenchmark
         // Under `dotnet <dll>` the process is the muxer: name the assembly too.
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(SimulatorBenchmark).Assembly.Location);
         foreach (var arg in new[] { "simulator", "--client", host.ChatUri.ToString(), "--root-key", Convert.ToBase64String(host.Simulator.RootPublicKey) }) start.ArgumentList.Add(arg);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("load client did not start");
-        token.Register(() => process.Kill(entireProcessTree: true));
-        return process;
+        return Process.Start(start) ?? throw new InvalidOperationException("load client did not start");
     }
 }
