@@ -12,8 +12,8 @@ namespace WaCluster.Actors.Accounts;
 public sealed class AccountState
 {
     private readonly List<ByteString> _signalChanges = [];
-    private readonly Dictionary<string, SendIntent> _outbox = new(StringComparer.Ordinal);
-    private readonly List<string> _outboxOrder = [];
+    // Insertion-ordered so that a reconnect resends in the order the sends were accepted.
+    private readonly OrderedDictionary<string, SendIntent> _outbox = new(StringComparer.Ordinal);
 
     public AccountState(int dedupeCapacity)
     {
@@ -29,7 +29,7 @@ public sealed class AccountState
     public IReadOnlyList<ByteString> SignalChanges => _signalChanges;
 
     /// <summary>Unacked sends in the order they were accepted.</summary>
-    public IEnumerable<SendIntent> Outbox => _outboxOrder.Select(id => _outbox[id]);
+    public IEnumerable<SendIntent> Outbox => _outbox.Values;
 
     public int OutboxCount => _outbox.Count;
 
@@ -58,14 +58,10 @@ public sealed class AccountState
                 break;
             case SendIntentStored stored:
                 _outbox[stored.Intent.MessageId] = stored.Intent;
-                _outboxOrder.Add(stored.Intent.MessageId);
                 Recent.Add(stored.Intent.MessageId);
                 break;
             case SendIntentCompleted completed:
-                if (_outbox.Remove(completed.MessageId))
-                {
-                    _outboxOrder.Remove(completed.MessageId);
-                }
+                _outbox.Remove(completed.MessageId);
                 break;
             case InboundStored stored:
                 if (!stored.Message.SignalChange.IsEmpty)
@@ -105,11 +101,9 @@ public sealed class AccountState
         _signalChanges.Clear();
         _signalChanges.AddRange(snapshot.SignalChanges);
         _outbox.Clear();
-        _outboxOrder.Clear();
         foreach (var intent in snapshot.Outbox)
         {
             _outbox[intent.MessageId] = intent;
-            _outboxOrder.Add(intent.MessageId);
         }
         foreach (var id in snapshot.RecentMessageIds)
         {
