@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Microsoft.Data.Sqlite;
 using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts;
@@ -35,7 +36,20 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var entry = nodes.Facade(3);
         var published = new System.Collections.Concurrent.ConcurrentQueue<IAccountEvent>();
         using var subscription = nodes.Facade(1).Subscribe(null, published.Enqueue);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Pub-sub is at most once: wait until every account node knows the subscriber before events start.
+        await Eventually(async () =>
+        {
+            foreach (var index in Enumerable.Range(0, nodes.AccountNodes))
+            {
+                var mediator = DistributedPubSub.Get(nodes.ActorSystemOf(index)).Mediator;
+                var known = await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3));
+                if (!known.Topics.Contains(Topics.AllAccounts))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, TimeSpan.FromSeconds(20), "subscription known on every account node");
         var accounts = Enumerable.Range(0, AccountCount).Select(i => $"acct-{i:D3}").ToList();
         await Task.WhenAll(accounts.Select(async account =>
         {
