@@ -19,7 +19,7 @@ public sealed record WaClusterNodeOptions
 
     public IReadOnlyList<string> Roles { get; init; } = [AccountsRole];
 
-    /// <summary>Akka addresses such as <c>akka.tcp://wacluster@host:4053</c>.</summary>
+    /// <summary>Akka addresses such as <c>akka.tcp://wacluster@host:4053</c>; empty = join itself.</summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
     /// <summary>SQLite journal file used when <see cref="PostgresConnectionString"/> is not set.</summary>

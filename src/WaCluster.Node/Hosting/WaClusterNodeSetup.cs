@@ -56,7 +56,10 @@ public static class WaClusterNodeSetup
             .WithClustering(new ClusterOptions
             {
                 Roles = options.Roles.ToArray(),
-                SeedNodes = options.SeedNodes.ToArray(),
+                // Without seeds a node forms a cluster of its own (the single-node default).
+                SeedNodes = options.SeedNodes.Count > 0
+                    ? options.SeedNodes.ToArray()
+                    : [$"akka.tcp://{options.SystemName}@{options.PublicHostname ?? options.Hostname}:{options.Port}"],
             })
             .WithSqlPersistence(journal, snapshots)
             .WithSqlPersistence(shardingJournal, shardingSnapshots)

@@ -31,7 +31,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await using var nodes = new ClusterNodes(accountNodes: 3, serviceNodes: 1);
         await nodes.StartAllAsync();
         await Eventually(() => Akka.Cluster.Cluster.Get(nodes.ActorSystemOf(0)).State.Members.Count(member => member.Status == MemberStatus.Up) == 4,
-            TimeSpan.FromSeconds(30), "four nodes up");
+            TimeSpan.FromSeconds(60), "four nodes up");
 
         var entry = nodes.Facade(3);
         var published = new System.Collections.Concurrent.ConcurrentQueue<IAccountEvent>();
@@ -66,11 +66,11 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 before[account] = await Retry(() => entry.GetStatusAsync(account));
             }
             return before.Values.All(status => status.HasCreds);
-        }, TimeSpan.FromSeconds(30), "creds persisted");
+        }, TimeSpan.FromSeconds(60), "creds persisted");
 
         // Events of accounts on every node reach a subscriber of the all-accounts topic on another node.
         await Eventually(() => accounts.All(account => published.Any(e => e is ConnectionChanged c && c.AccountId == account)),
-            TimeSpan.FromSeconds(10), "connection events published");
+            TimeSpan.FromSeconds(30), "connection events published");
 
         var victimIndex = Enumerable.Range(1, 2).MaxBy(i => before.Values.Count(status => status.Node == ClusterNodes.Address(nodes.Ports[i])));
         var victim = ClusterNodes.Address(nodes.Ports[victimIndex]);
