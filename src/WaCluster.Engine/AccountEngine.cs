@@ -20,7 +20,7 @@ namespace WaCluster.Engine;
 /// in when paired, keeps pre-keys on the server, and reports what happens as <see cref="Events"/>. Every change of
 /// creds or keys goes through <see cref="IEngineStatePersister"/> before the engine acts on it.
 /// </summary>
-public sealed class AccountEngine
+public sealed partial class AccountEngine
 {
     private readonly ISignalProtocolStore _keys;
     private readonly IEngineStatePersister _persister;
@@ -120,7 +120,10 @@ public sealed class AccountEngine
     /// Sends a text to a user: encrypted for each of their devices and, as a device-sent copy, for our other devices.
     /// Session changes are persisted before the stanza leaves. Returns the message id.
     /// </summary>
-    public async Task<string> SendTextAsync(Jid to, string text, CancellationToken cancellationToken = default)
+    public Task<string> SendTextAsync(Jid to, string text, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(to, new Message { Conversation = text }, "text", null, cancellationToken);
+
+    private async Task<string> SendMessageAsync(Jid to, Message message, string stanzaType, string? mediaType, CancellationToken cancellationToken)
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
@@ -134,9 +137,9 @@ public sealed class AccountEngine
         try
         {
             var transaction = new SignalStoreTransaction(_keys);
-            var stanza = await OutgoingMessage.EncryptAsync(transaction, Creds, id, recipient, new Message { Conversation = text }, recipientDevices, ownDevices,
-                async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)))
-                .ConfigureAwait(false);
+            var stanza = await OutgoingMessage.EncryptAsync(transaction, Creds, id, recipient, message, recipientDevices, ownDevices,
+                async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
+                stanzaType, mediaType).ConfigureAwait(false);
             await CommitAsync("message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
             await session.SendAsync(stanza, cancellationToken).ConfigureAwait(false);
         }

@@ -37,6 +37,21 @@ public sealed record EngineOptions
 
     /// <summary>Server count at or below which we top up (Baileys' MIN_PREKEY_COUNT), and the top-up size.</summary>
     public int MinPreKeyCount { get; init; } = 5;
+
+    /// <summary>
+    /// Trust decision for the media hosts' TLS certificates; null uses the platform's chain validation. Use
+    /// <see cref="Media.MediaTls.Pinned"/> for a simulator's self-signed certificate.
+    /// </summary>
+    public Media.MediaCertificateValidator? MediaCertificateValidator { get; init; }
+
+    /// <summary>Media hosts tried before the ones media_conn lists (Baileys' customUploadHosts).</summary>
+    public IReadOnlyList<string> CustomMediaHosts { get; init; } = [];
+
+    /// <summary>Longest a single media upload or download may take.</summary>
+    public TimeSpan MediaTransferTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where encrypted and decrypted media are staged while they stream; null is the system temp directory.</summary>
+    public string? MediaTempDirectory { get; init; }
 }
 
 /// <summary>The browser triple Baileys calls <c>browser</c>: operating system, browser name, os version.</summary>

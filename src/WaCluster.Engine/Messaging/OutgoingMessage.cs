@@ -17,7 +17,8 @@ namespace WaCluster.Engine.Messaging;
 internal static class OutgoingMessage
 {
     public static async Task<BinaryNode> EncryptAsync(SignalStoreTransaction keys, AuthCreds creds, string id, Jid to, Message message,
-        IReadOnlyList<Jid> recipientDevices, IReadOnlyList<Jid> ownDevices, Func<IReadOnlyList<Jid>, Task<IReadOnlyDictionary<Jid, Signal.Keys.PreKeyBundle>>> fetchBundles)
+        IReadOnlyList<Jid> recipientDevices, IReadOnlyList<Jid> ownDevices, Func<IReadOnlyList<Jid>, Task<IReadOnlyDictionary<Jid, Signal.Keys.PreKeyBundle>>> fetchBundles,
+        string stanzaType = "text", string? mediaType = null)
     {
         var all = recipientDevices.Concat(ownDevices).ToArray();
         var missing = new List<Jid>();
@@ -48,13 +49,14 @@ internal static class OutgoingMessage
             var encrypted = await cipher.EncryptAsync(recipientDevices.Contains(device) ? forRecipient : forOwn).ConfigureAwait(false);
             anyPreKey |= encrypted.Type == Signal.Messages.SignalMessageType.PreKey;
             participants.Add(new BinaryNode("to", [("jid", device.ToString())],
-                [new BinaryNode("enc", [("v", "2"), ("type", encrypted.WireType)], (ReadOnlyMemory<byte>)encrypted.Body)]));
+                [new BinaryNode("enc", mediaType is null ? [("v", "2"), ("type", encrypted.WireType)] : [("v", "2"), ("type", encrypted.WireType), ("mediatype", mediaType)],
+                    (ReadOnlyMemory<byte>)encrypted.Body)]));
         }
         if (participants.Count == 0) throw new EngineException($"no device of {to} could be reached");
 
         var content = new List<BinaryNode> { new("participants", [], participants.ToArray()) };
         // A first message to a device carries our signed device identity so it can check who we are.
         if (anyPreKey && creds.Account is { } account) content.Add(new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account));
-        return new BinaryNode("message", [("id", id), ("to", to.ToString()), ("type", "text")], content.ToArray());
+        return new BinaryNode("message", [("id", id), ("to", to.ToString()), ("type", stanzaType)], content.ToArray());
     }
 }

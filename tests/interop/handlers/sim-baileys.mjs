@@ -4,6 +4,8 @@ import { fromB64, setCertificateRoot, toB64 } from './util.mjs'
 
 const clients = new Map()
 const client = id => clients.get(id) ?? (() => { throw new Error(`no sim client ${id}`) })()
+// Other handler files (media-sim.mjs) drive the same clients.
+export { client as simClient }
 
 export const ops = {
   // Starts a fresh (unpaired) client and returns its first QR text.

@@ -1,0 +1,49 @@
+using WaCluster.Engine.Connection;
+using WaCluster.Engine.Media;
+using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Media;
+using WaCluster.Protocol.Proto;
+
+namespace WaCluster.Engine;
+
+// Media messages: upload through the media hosts, then send like any message; download and verify received media.
+public sealed partial class AccountEngine
+{
+    private MediaTransfer? _media;
+
+    private MediaTransfer Media => LazyInitializer.EnsureInitialized(ref _media, () =>
+        new MediaTransfer(MediaTls.CreateClient(Options), new MediaConnectionCache(FetchMediaConnectionAsync, _time), Options, _time));
+
+    /// <summary>
+    /// Encrypts and uploads <paramref name="media"/> (streamed from its Content), then sends the media message to
+    /// <paramref name="to"/>. Returns the message id and the message as sent.
+    /// </summary>
+    public async Task<(string Id, Message Message)> SendMediaAsync(Jid to, OutgoingMedia media, CancellationToken cancellationToken = default)
+    {
+        if (_session is null) throw new ConnectionClosedException("not connected");
+        var upload = await Media.UploadAsync(media.Content, media.EncryptionType, cancellationToken).ConfigureAwait(false);
+        var message = MediaMessages.Build(media, upload);
+        var id = await SendMessageAsync(to, message, "media", media.StanzaMediaType, cancellationToken).ConfigureAwait(false);
+        return (id, message);
+    }
+
+    /// <summary>
+    /// Downloads the media of <paramref name="message"/>, decrypts and verifies it, and only then writes the plaintext
+    /// to <paramref name="destination"/>. Throws <see cref="MediaException"/> for a blob that fails verification.
+    /// </summary>
+    public Task<DecryptedMedia> DownloadMediaAsync(Message message, Stream destination, CancellationToken cancellationToken = default) =>
+        Media.DownloadAsync(LocateMedia(message), destination, cancellationToken);
+
+    /// <summary>Downloads the media of <paramref name="message"/> into <paramref name="path"/>, which appears only when verified.</summary>
+    public Task<DecryptedMedia> DownloadMediaToFileAsync(Message message, string path, CancellationToken cancellationToken = default) =>
+        Media.DownloadToFileAsync(LocateMedia(message), path, cancellationToken);
+
+    private static MediaLocation LocateMedia(Message message) =>
+        MediaMessages.Locate(message) ?? throw new MediaTransferException("the message carries no image, video, audio, document or sticker");
+
+    private async Task<MediaConnection> FetchMediaConnectionAsync(CancellationToken cancellationToken)
+    {
+        var session = _session ?? throw new ConnectionClosedException("not connected");
+        return MediaConnection.Parse(await session.QueryAsync(MediaConnection.Query, null, cancellationToken).ConfigureAwait(false), _time.GetUtcNow());
+    }
+}
