@@ -31,12 +31,15 @@ public sealed partial class AccountEngine
     private readonly SemaphoreSlim _commitLock = new(1, 1);
     private readonly SemaphoreSlim _uploadLock = new(1, 1);
     private readonly SemaphoreSlim _signalLock = new(1, 1);
+    private readonly ReceivedMessageWindow _received;
     private ConnectionSession? _session;
     private (string Code, Jid Phone)? _pendingCode;
 
     public AccountEngine(AuthCreds creds, ISignalProtocolStore keys, IEngineStatePersister persister, EngineOptions options,
-        INodeTransportFactory? transports = null, TimeProvider? time = null, ReconnectBackoff? backoff = null)
+        INodeTransportFactory? transports = null, TimeProvider? time = null, ReconnectBackoff? backoff = null,
+        IEnumerable<string>? receivedMessageKeys = null)
     {
+        _received = new ReceivedMessageWindow(ReceivedMessageWindow.DefaultCapacity, receivedMessageKeys);
         Creds = creds;
         _keys = keys;
         _persister = persister;
@@ -150,7 +153,13 @@ public sealed partial class AccountEngine
         return id;
     }
 
-    /// <summary>Decrypts a 1:1 message, persists the session change, announces it, then receipts and acks it.</summary>
+    /// <summary>The dedupe keys of recently received messages (for a snapshot of the account state).</summary>
+    public IReadOnlyList<string> ReceivedMessageKeys => _received.ToList();
+
+    /// <summary>
+    /// Decrypts a 1:1 message, persists the session change with its id, announces it, then receipts and acks it. A
+    /// message seen before (redelivered) is receipted and acked again but neither decrypted nor announced.
+    /// </summary>
     internal async Task OnMessageAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)
     {
         var me = Creds.Me is { } contact ? Jid.Parse(contact.Id) : default;
@@ -163,10 +172,14 @@ public sealed partial class AccountEngine
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var transaction = new SignalStoreTransaction(_keys);
-            var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
-            await CommitAsync("message received", Creds, transaction, cancellationToken).ConfigureAwait(false);
-            Emit(new MessagesUpsert(messages));
+            var sender = stanza.GetJid("participant") ?? stanza.GetJid("from");
+            if (sender is not { } known || !_received.Contains(ReceivedMessageWindow.KeyOf(known.ToString(), stanza.GetAttribute("id") ?? string.Empty)))
+            {
+                var transaction = new SignalStoreTransaction(_keys);
+                var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
+                await CommitAsync("message received", Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
+                session.Publish(messages);
+            }
             await session.SendAsync(IncomingMessage.DeliveryReceipt(stanza), cancellationToken).ConfigureAwait(false);
         }
         catch (EngineException ex)
@@ -200,14 +213,16 @@ public sealed partial class AccountEngine
     internal void Emit(EngineEvent engineEvent) => _events.Writer.TryWrite(engineEvent);
 
     /// <summary>Persists new creds (and key changes), then makes them current and announces them.</summary>
-    internal async Task CommitAsync(string cause, AuthCreds creds, SignalStoreTransaction? keys, CancellationToken cancellationToken)
+    internal async Task CommitAsync(string cause, AuthCreds creds, SignalStoreTransaction? keys, CancellationToken cancellationToken,
+        IReadOnlyList<ReceivedMessage>? receivedMessages = null)
     {
         await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var keyChange = keys?.ToChange();
-            await _persister.PersistAsync(new EngineStateChange(cause, creds, keyChange), cancellationToken).ConfigureAwait(false);
+            await _persister.PersistAsync(new EngineStateChange(cause, creds, keyChange, receivedMessages), cancellationToken).ConfigureAwait(false);
             if (keyChange is not null) await keyChange.ApplyAsync(_keys).ConfigureAwait(false);
+            foreach (var message in receivedMessages ?? []) _received.Add(ReceivedMessageWindow.KeyOf(message));
             Creds = creds;
         }
         finally

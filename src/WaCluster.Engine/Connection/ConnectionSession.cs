@@ -19,6 +19,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
     private readonly CancellationTokenSource _stop = new();
     private readonly IqCorrelator _iqs = new(engine.Time);
     private readonly MessageTags _tags = new();
+    private readonly OfflineBurstBuffer _burst = new();
     private INodeTransport? _transport;
     private DisconnectInfo? _ended;
     private CancellationTokenSource? _qrLoop;
@@ -27,6 +28,19 @@ internal sealed class ConnectionSession(AccountEngine engine)
     public bool Opened { get; private set; }
 
     public void MarkOpen() => Opened = true;
+
+    /// <summary>Announces received messages, or holds them until the offline burst ends.</summary>
+    public void Publish(IReadOnlyList<ReceivedMessage> messages)
+    {
+        if (messages.Count > 0 && !_burst.TryHold(messages)) engine.Emit(new MessagesUpsert(messages));
+    }
+
+    // Held messages are already persisted and acked: they are announced even when the marker never comes.
+    private void FlushBurst()
+    {
+        var held = _burst.Flush();
+        if (held.Count > 0) engine.Emit(new MessagesUpsert(held));
+    }
 
     public async Task<DisconnectInfo> RunAsync(CancellationToken cancellationToken)
     {
@@ -71,6 +85,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }
         finally
         {
+            FlushBurst();
             await _stop.CancelAsync().ConfigureAwait(false);
             _iqs.Close(_ended?.Message ?? "connection ended");
             if (_transport is not null) await _transport.DisposeAsync().ConfigureAwait(false);
@@ -169,6 +184,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }
         else if (node.GetChild("offline") is not null)
         {
+            FlushBurst();
             engine.Emit(new ConnectionUpdate(ReceivedPendingNotifications: true));
         }
         else if (node.GetChild("edge_routing")?.GetChild("routing_info") is { ContentKind: NodeContentKind.Bytes } routing)

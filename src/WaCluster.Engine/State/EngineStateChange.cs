@@ -1,16 +1,20 @@
 using WaCluster.Engine.Creds;
+using WaCluster.Engine.Events;
 using WaCluster.Signal.Stores;
 
 namespace WaCluster.Engine.State;
 
 /// <summary>
-/// One change of the account's durable state: new credentials and/or Signal key changes, with why. The engine
-/// hands it to <see cref="IEngineStatePersister"/> and waits before it acts on the change towards the server.
+/// One change of the account's durable state: new credentials, Signal key changes, and newly received messages (they
+/// join the <see cref="ReceivedMessageWindow"/>), with why. The engine hands it to <see cref="IEngineStatePersister"/>
+/// and waits before it acts on the change towards the server. The messages travel in the change because once it is
+/// durable the server is acked and will never deliver them again: the journal is where they survive a crash.
 /// </summary>
-public sealed record EngineStateChange(string Cause, AuthCreds? Creds, SignalStateChange? Keys)
+public sealed record EngineStateChange(string Cause, AuthCreds? Creds, SignalStateChange? Keys, IReadOnlyList<ReceivedMessage>? ReceivedMessages = null)
 {
     public override string ToString() =>
-        $"EngineStateChange({Cause}, creds {(Creds is null ? "unchanged" : "changed")}, keys {(Keys is null || Keys.IsEmpty ? "unchanged" : "changed")})";
+        $"EngineStateChange({Cause}, creds {(Creds is null ? "unchanged" : "changed")}, keys {(Keys is null || Keys.IsEmpty ? "unchanged" : "changed")}, " +
+        $"received {ReceivedMessages?.Count ?? 0})";
 }
 
 /// <summary>Durably stores a state change (the account actor journals it); the engine awaits it before replying or acking.</summary>

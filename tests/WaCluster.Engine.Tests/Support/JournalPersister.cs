@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WaCluster.Engine.Creds;
+using WaCluster.Engine.Events;
 using WaCluster.Engine.State;
 using WaCluster.Signal.Stores;
 
@@ -7,19 +8,31 @@ namespace WaCluster.Engine.Tests.Support;
 
 /// <summary>
 /// Persists every state change as bytes only (what an event journal holds) and rebuilds creds and keys from them,
-/// so a test can drop an engine and start another from nothing but the journal.
+/// so a test can drop an engine and start another from nothing but the journal. Received messages are kept as the
+/// journal's record of what was delivered; their dedupe keys come back on replay.
 /// </summary>
 internal sealed class JournalPersister : IEngineStatePersister
 {
     private readonly ConcurrentQueue<(byte[]? Creds, byte[]? Keys)> _journal = new();
+    private readonly ConcurrentQueue<ReceivedMessage> _received = new();
 
     public int Count => _journal.Count;
+
+    /// <summary>Every message journaled as received, in order.</summary>
+    public IReadOnlyList<ReceivedMessage> Received => [.. _received];
+
+    /// <summary>Runs after a change is journaled (a test can crash the engine there, before it acts on the change).</summary>
+    public Action<EngineStateChange>? AfterPersist { get; set; }
 
     public ValueTask PersistAsync(EngineStateChange change, CancellationToken cancellationToken)
     {
         _journal.Enqueue((change.Creds?.ToByteArray(), change.Keys?.ToByteArray()));
+        foreach (var message in change.ReceivedMessages ?? []) _received.Enqueue(message);
+        AfterPersist?.Invoke(change);
         return ValueTask.CompletedTask;
     }
+
+    public IReadOnlyList<string> ReceivedKeys => _received.Select(ReceivedMessageWindow.KeyOf).ToArray();
 
     public async Task<(AuthCreds Creds, InMemorySignalProtocolStore Keys)> ReplayAsync()
     {
