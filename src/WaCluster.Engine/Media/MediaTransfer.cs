@@ -40,7 +40,7 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
                 connection = await connections.GetAsync(true, cancellationToken).ConfigureAwait(false);
                 failures.Add(new MediaTransferException($"upload to {host} refused with HTTP {(int)response.StatusCode}"));
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or MediaTransferException && !cancellationToken.IsCancellationRequested)
             {
                 failures.Add(ex);
             }
