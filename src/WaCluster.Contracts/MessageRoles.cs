@@ -29,6 +29,7 @@ public sealed partial class LinkAckInbound : IAccountLinkMessage;
 public sealed partial class LinkSend : IAccountLinkMessage;
 public sealed partial class LinkServerAck : IAccountLinkMessage;
 public sealed partial class LinkConnectionChanged : IAccountLinkMessage;
+public sealed partial class LinkQrIssued : IAccountLinkMessage;
 public sealed partial class SendIntent : IWaClusterMessage;
 
 public sealed partial class CredsStored : IAccountJournalEvent;

@@ -5,6 +5,8 @@ using WaCluster.Node.Hosting;
 // A cluster node. Settings come from appsettings/command line/environment under "WaCluster", e.g.
 // WaCluster__Port=4053 WaCluster__SeedNodes=akka.tcp://wacluster@host1:4053,akka.tcp://wacluster@host2:4053
 // WaCluster__Roles=accounts WaCluster__PostgresConnectionString=... (SQLite file WaCluster__SqliteFile otherwise).
+// WaCluster__Engine__ServerUri=ws://host/ws/chat WaCluster__Engine__RootPublicKey=<base64> points the engines at a
+// simulator (or another server); without WaCluster__Engine__ServerUri accounts keep their state but do not connect.
 // SIGTERM stops the host, which runs CoordinatedShutdown: the node leaves the cluster and hands its shards over.
 var host = Host.CreateApplicationBuilder(args);
 var section = host.Configuration.GetSection("WaCluster");
@@ -19,6 +21,13 @@ var options = defaults with
     SqliteFile = section["SqliteFile"] ?? defaults.SqliteFile,
     PostgresConnectionString = section["PostgresConnectionString"],
     NumberOfShards = int.TryParse(section["NumberOfShards"], out var shards) ? shards : defaults.NumberOfShards,
+    Engine = section["Engine:ServerUri"] is { } serverUri
+        ? new EngineEndpointOptions
+        {
+            ServerUri = new Uri(serverUri),
+            CertificateRootPublicKey = section["Engine:RootPublicKey"] is { } root ? Convert.FromBase64String(root) : null,
+        }
+        : null,
 };
 host.Services.AddWaClusterNode(options);
 await host.Build().RunAsync();

@@ -68,6 +68,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<LinkInbound>(OnInbound);
         Command<LinkServerAck>(OnServerAck);
         Command<LinkConnectionChanged>(OnConnectionChanged);
+        Command<LinkQrIssued>(qr => _publisher.Publish(new QrCodeIssued { AccountId = _accountId, Qr = qr.Qr }));
         Command<ConnectSlot>(_ => OpenConnection());
 
         Command<SaveSnapshotSuccess>(success => PruneBelow(success.Metadata.SequenceNr));

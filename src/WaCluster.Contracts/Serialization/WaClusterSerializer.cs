@@ -56,6 +56,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("l-send", typeof(LinkSend), LinkSend.Parser),
         ("l-srv-ack", typeof(LinkServerAck), LinkServerAck.Parser),
         ("l-conn", typeof(LinkConnectionChanged), LinkConnectionChanged.Parser),
+        ("l-qr", typeof(LinkQrIssued), LinkQrIssued.Parser),
         ("intent", typeof(SendIntent), SendIntent.Parser),
         ("j-creds", typeof(CredsStored), CredsStored.Parser),
         ("j-signal", typeof(SignalStateStored), SignalStateStored.Parser),

@@ -40,5 +40,8 @@ public sealed record WaClusterNodeOptions
 
     public AccountActorSettings Account { get; init; } = new();
 
+    /// <summary>Where account engines connect; null = no engine on this node (accounts keep state but do not connect).</summary>
+    public EngineEndpointOptions? Engine { get; init; }
+
     public bool HostsAccounts => Roles.Contains(AccountsRole);
 }

@@ -68,7 +68,8 @@ public static class WaClusterNodeSetup
         if (options.HostsAccounts)
         {
             var settings = options.Account;
-            var factory = connections ?? NoEngineConnectionFactory.Instance;
+            var factory = connections
+                ?? (options.Engine is { } engine ? new EngineConnectionFactory(engine.ToEngineOptions()) : NoEngineConnectionFactory.Instance);
             builder.WithShardRegion<AccountRegion>(
                 RegionName,
                 (system, _, _) =>
