@@ -128,6 +128,7 @@ public sealed partial class AccountEngine
 
     private async Task<string> SendMessageAsync(Jid to, Message message, string stanzaType, string? mediaType, CancellationToken cancellationToken)
     {
+        if (to.IsGroup) return await SendGroupMessageAsync(to, message, stanzaType, mediaType, cancellationToken).ConfigureAwait(false);
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
         var recipient = to.ToNonAd();
@@ -163,9 +164,9 @@ public sealed partial class AccountEngine
     internal async Task OnMessageAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)
     {
         var me = Creds.Me is { } contact ? Jid.Parse(contact.Id) : default;
-        if (stanza.GetAttribute("participant") is not null || me.IsEmpty || stanza.GetChildren("enc").Any() == false)
+        if (me.IsEmpty || stanza.GetChildren("enc").Any() == false)
         {
-            // Group and non-pairwise messages come in a later slice.
+            // Nothing we can decrypt (e.g. a bare placeholder): acked so the server does not redeliver it.
             await session.SendAsync(StanzaAcks.For(stanza, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
             return;
         }

@@ -1,0 +1,108 @@
+using WaCluster.Engine.Creds;
+using WaCluster.Engine.Events;
+using WaCluster.Engine.Tests.Support;
+using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Noise.Certificates;
+using WaCluster.Signal.Stores;
+using WaCluster.Simulator;
+using WaCluster.TestSupport;
+
+namespace WaCluster.Engine.Tests.EndToEnd;
+
+/// <summary>
+/// A group of our engine and two unmodified Baileys clients: everyone's messages (sender keys distributed pairwise on
+/// first use, then skmsg only) decrypt at every other member, and the group metadata we read matches the server's.
+/// </summary>
+[Trait("Proof", "engine-baileys")]
+public sealed class BaileysGroupTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(40);
+    private SimulatorHost _host = null!;
+    private NodeHarness _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 13 });
+        _node = await NodeHarness.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.CallAsync("sim.stopAll", timeout: Slow);
+        await _node.DisposeAsync();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Every_members_group_messages_decrypt_at_every_other_member()
+    {
+        var options = new EngineOptions
+        {
+            ServerUri = _host.ChatUri,
+            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
+            InitialPreKeyCount = 30,
+        };
+        var creds = AuthCreds.CreateNew();
+        var ours = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(), options);
+        using var stop = new CancellationTokenSource();
+        var run = ours.RunAsync(stop.Token);
+        var qr = (await ours.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
+        var ourAccount = await _host.Simulator.ScanAsync(qr, "15550010001").WaitAsync(Slow);
+        await ours.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+        var bob = await PairBaileysAsync("bob");
+        var carol = await PairBaileysAsync("carol");
+
+        var created = await ours.CreateGroupAsync("team", [Jid.Parse(bob.Jid), Jid.Parse(carol.Jid)]);
+        Assert.Equal("team", created.Subject);
+        Assert.Equal(new[] { ourAccount.Jid, bob.Jid, carol.Jid }.Order(), created.Participants.Select(p => p.Jid.ToString()).Order());
+        var seenByBob = await _node.CallAsync<Metadata>("sim.groupMetadata", new { id = "bob", group = created.Id.ToString() }, Slow);
+        Assert.Equal(("team", 3), (seenByBob.Subject, seenByBob.Participants.Length));
+        var group = created.Id.ToString();
+
+        // Ours first (distributes its sender key pairwise), then again (skmsg only), then each Baileys member.
+        var fromOurs = new[] { await ours.SendTextAsync(created.Id, "hello team"), await ours.SendTextAsync(created.Id, "second from ours") };
+        var fromBob = await _node.CallAsync<string[]>("sim.send", new { id = "bob", to = group, texts = new[] { "bob here", "bob again" } }, Slow);
+        var fromCarol = await _node.CallAsync<string[]>("sim.send", new { id = "carol", to = group, texts = new[] { "carol here" } }, Slow);
+
+        var atBob = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 3 }, Slow);
+        var atCarol = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "carol", count = 4 }, Slow);
+        Assert.Equal([(fromOurs[0], "hello team"), (fromOurs[1], "second from ours"), (fromCarol[0], "carol here")], atBob.Select(r => (r.Id, r.Text)));
+        Assert.Equal([(fromOurs[0], "hello team"), (fromOurs[1], "second from ours"), (fromBob[0], "bob here"), (fromBob[1], "bob again")],
+            atCarol.Select(r => (r.Id, r.Text)));
+        Assert.All(atBob.Concat(atCarol), r => Assert.Equal(group, r.From));
+        Assert.Equal([ourAccount.Jid, ourAccount.Jid], atBob.Take(2).Select(r => Jid.Parse(r.Participant!).ToNonAd().ToString()));
+
+        var atOurs = new List<ReceivedMessage>();
+        while (atOurs.Count < 3)
+        {
+            var next = await ours.Events.NextAsync<EngineEvent>(e => e is MessagesUpsert or EngineError, seconds: 40);
+            if (next is EngineError error) throw new Xunit.Sdk.XunitException($"engine error in {error.Context}: {error.Error}");
+            atOurs.AddRange(((MessagesUpsert)next).Messages);
+        }
+        Assert.Equal([(fromBob[0], "bob here", bob.Jid), (fromBob[1], "bob again", bob.Jid), (fromCarol[0], "carol here", carol.Jid)],
+            atOurs.Select(m => (m.Key.Id, m.Text, m.Key.Participant!.Value.ToNonAd().ToString())));
+        Assert.All(atOurs, m => Assert.Equal(group, m.Key.RemoteJid.ToString()));
+
+        await stop.CancelAsync();
+        await run.WaitAsync(Slow);
+    }
+
+    private async Task<AccountInfo> PairBaileysAsync(string id)
+    {
+        var start = await _node.CallAsync<StartResult>("sim.start", new
+        {
+            id, url = _host.ChatUri.ToString(), rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey), name = id,
+        }, Slow);
+        var account = await _host.Simulator.ScanAsync(start.Qr).WaitAsync(Slow);
+        await _node.CallAsync("sim.waitOpen", new { id, opens = 1 }, Slow);
+        return account;
+    }
+
+    private sealed record StartResult(string Qr);
+
+    private sealed record Participant(string Id, string? Admin);
+
+    private sealed record Metadata(string Id, string Subject, Participant[] Participants);
+
+    private sealed record Received(string Id, string From, string? Participant, string Text);
+}
