@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using WaCluster.Node.Hosting;
+using WaCluster.Node.Management;
 
 // A cluster node. Settings come from appsettings/command line/environment under "WaCluster", e.g.
 // WaCluster__Port=4053 WaCluster__SeedNodes=akka.tcp://wacluster@host1:4053,akka.tcp://wacluster@host2:4053
@@ -30,6 +31,16 @@ var options = defaults with
         : null,
 };
 host.Services.AddWaClusterNode(options);
+// The management endpoint for the wacluster CLI runs when a token is set (WaCluster__ManagementToken, and
+// WaCluster__ManagementUrl, loopback port 9110 by default).
+if (section["ManagementToken"] is { Length: > 0 } managementToken)
+{
+    host.Services.AddWaClusterManagement(new ManagementOptions
+    {
+        Token = managementToken,
+        Url = section["ManagementUrl"] ?? ManagementOptions.DefaultUrl,
+    });
+}
 await host.Build().RunAsync();
 
 static IReadOnlyList<string>? List(string? value) =>
