@@ -169,6 +169,9 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 // Inline: ratchets must advance in arrival order.
                 await engine.OnMessageAsync(this, node, token).ConfigureAwait(false);
                 break;
+            case "notification" when node.GetAttribute("type") == "w:gp2":
+                await engine.OnGroupNotificationAsync(this, node, token).ConfigureAwait(false);
+                break;
             case "notification" or "receipt" or "call":
                 // Handled in later slices; acked now so the server does not redeliver them forever.
                 await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);

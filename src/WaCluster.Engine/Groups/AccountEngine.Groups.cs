@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using WaCluster.Engine.Connection;
+using WaCluster.Engine.Events;
 using WaCluster.Engine.Groups;
 using WaCluster.Engine.Keys;
 using WaCluster.Engine.Messaging;
+using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
 using WaCluster.Signal.Stores;
@@ -29,6 +31,36 @@ public sealed partial class AccountEngine
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         return GroupQueries.ParseAnswer(await session.QueryAsync(id => GroupQueries.Metadata(id, group), null, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Adds, removes, promotes or demotes members (admins only); returns the error code per participant (null = done).</summary>
+    public async Task<IReadOnlyList<(Jid Participant, string? Error)>> UpdateGroupParticipantsAsync(Jid group, IEnumerable<Jid> participants, string action,
+        CancellationToken cancellationToken = default)
+    {
+        var session = _session ?? throw new ConnectionClosedException("not connected");
+        var answer = await session.QueryAsync(id => GroupQueries.Participants(id, group, participants, action), null, cancellationToken).ConfigureAwait(false);
+        return GroupQueries.ParseParticipantsAnswer(answer, action);
+    }
+
+    /// <summary>
+    /// A w:gp2 notification: announced as group events, then acked. A membership change makes every member device
+    /// get our sender key again with the next message, so newly added devices can read it.
+    /// </summary>
+    internal async Task OnGroupNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var groupEvent in GroupNotifications.Parse(notification))
+            {
+                if (groupEvent is GroupParticipantsUpdate update) _senderKeyHolders.TryRemove(update.Id, out _);
+                Emit(groupEvent);
+            }
+        }
+        catch (EngineException ex)
+        {
+            Emit(new EngineError("group notification " + notification.GetAttribute("id"), ex));
+        }
+        await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

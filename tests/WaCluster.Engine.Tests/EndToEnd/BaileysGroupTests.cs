@@ -83,6 +83,22 @@ public sealed class BaileysGroupTests : IAsyncLifetime
             atOurs.Select(m => (m.Key.Id, m.Text, m.Key.Participant!.Value.ToNonAd().ToString())));
         Assert.All(atOurs, m => Assert.Equal(group, m.Key.RemoteJid.ToString()));
 
+        // Membership changes reach ours as group-participants.update from the w:gp2 notification.
+        var removed = await ours.UpdateGroupParticipantsAsync(created.Id, [Jid.Parse(carol.Jid)], "remove");
+        Assert.Equal([(carol.Jid, (string?)null)], removed.Select(r => (r.Participant.ToString(), r.Error)));
+        var update = await ours.Events.NextAsync<GroupParticipantsUpdate>(seconds: 30);
+        Assert.Equal((created.Id, "remove", carol.Jid, ourAccount.Jid), (update.Id, update.Action, Assert.Single(update.Participants).ToString(),
+            update.Author!.Value.ToNonAd().ToString()));
+        var afterRemoval = await _node.CallAsync<Metadata>("sim.groupMetadata", new { id = "bob", group }, Slow);
+        Assert.Equal(2, afterRemoval.Participants.Length);
+
+        // A group a Baileys client creates with ours in it arrives as groups.upsert.
+        var bobsGroup = await _node.CallAsync<Metadata>("sim.groupCreate", new { id = "bob", subject = "bob's", participants = new[] { ourAccount.Jid } }, Slow);
+        var upsert = await ours.Events.NextAsync<GroupsUpsert>(u => u.Groups.Any(g => g.Id.ToString() == bobsGroup.Id), seconds: 30);
+        var announced = Assert.Single(upsert.Groups);
+        Assert.Equal("bob's", announced.Subject);
+        Assert.Equal(new[] { bob.Jid, ourAccount.Jid }.Order(), announced.Participants.Select(p => p.Jid.ToString()).Order());
+
         await stop.CancelAsync();
         await run.WaitAsync(Slow);
     }
