@@ -158,6 +158,35 @@ public sealed class EngineMediaInteropTests : IAsyncLifetime
         Assert.Equal(0, _host.Simulator.Media.Count);
     }
 
+    [Fact]
+    public async Task Media_flows_both_ways_in_a_group_with_a_Baileys_member()
+    {
+        var (ours, _) = await PairEngineAsync("15550007005", MediaTls.Pinned(_host.Certificate));
+        var bob = await PairBaileysAsync("bob");
+        await _node.CallAsync("media.sim.watch", new { id = "bob" }, Slow);
+        var group = (await ours.CreateGroupAsync("media team", [Jid.Parse(bob.Jid)])).Id;
+
+        var image = Media(MediaKind.Image, 33_333) with { Caption = "to the group" };
+        var imageBytes = ((MemoryStream)image.Content).ToArray();
+        var document = Media(MediaKind.Document, 20_000) with { FileName = "minutes.pdf" };
+        var documentBytes = ((MemoryStream)document.Content).ToArray();
+        var ids = new[] { (await ours.SendMediaAsync(group, image)).Id, (await ours.SendMediaAsync(group, document)).Id };
+
+        var atBob = await _node.CallAsync<MediaSummary[]>("media.sim.waitMedia", new { id = "bob", count = 2 }, Slow);
+        Assert.Equal(ids.Order(), atBob.Select(s => s.Id).Order());
+        Assert.Equal(imageBytes, Convert.FromBase64String(await _node.CallAsync<string>("media.sim.download", new { id = "bob", messageId = ids[0] }, Slow)));
+        Assert.Equal(documentBytes, Convert.FromBase64String(await _node.CallAsync<string>("media.sim.download", new { id = "bob", messageId = ids[1] }, Slow)));
+        Assert.Equal("to the group", atBob.Single(s => s.Id == ids[0]).Caption);
+
+        var sticker = BaileysItem("sticker");
+        await _node.CallAsync<MediaSummary[]>("media.sim.send", new { id = "bob", to = group.ToString(), items = new[] { sticker.Args } }, Slow);
+        var received = Assert.Single(await NextMessagesAsync(ours, 1));
+        Assert.Equal(group, received.Key.RemoteJid);
+        using var downloaded = new MemoryStream();
+        await ours.DownloadMediaAsync(received.Message, downloaded);
+        Assert.Equal(sticker.Data, downloaded.ToArray());
+    }
+
     private static IEnumerable<Exception> Flatten(Exception e) =>
         e is AggregateException a ? a.InnerExceptions.SelectMany(Flatten) : e.InnerException is { } inner ? [e, .. Flatten(inner)] : [e];
 
