@@ -47,7 +47,7 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
                 PrintStatus(await client.GetAsync<AccountStatus>($"/v1/accounts/{Uri.EscapeDataString(id)}"));
                 break;
             case ["accounts", var verb, var id] when verb is "logout" or "connect":
-                PrintResult(await client.PostAsync<ManagementResult>($"/v1/accounts/{Uri.EscapeDataString(id)}/{verb}", new ManagementResult()));
+                PrintResult(await client.PostAsync<ManagementResult>($"/v1/accounts/{Uri.EscapeDataString(id)}/{verb}", null));
                 break;
             case ["accounts", "pair-code", var id, var phone]:
                 PrintResult(await client.PostAsync<ManagementResult>(

@@ -24,7 +24,7 @@ public sealed class ManagementClient(HttpClient http) : IDisposable
 
     public Task<T> GetAsync<T>(string path) where T : class, IMessage<T>, new() => SendAsync<T>(HttpMethod.Get, path, null);
 
-    public Task<T> PostAsync<T>(string path, IMessage body) where T : class, IMessage<T>, new() => SendAsync<T>(HttpMethod.Post, path, body);
+    public Task<T> PostAsync<T>(string path, IMessage? body) where T : class, IMessage<T>, new() => SendAsync<T>(HttpMethod.Post, path, body);
 
     public void Dispose() => http.Dispose();
 

@@ -5,8 +5,6 @@ using Akka.Hosting;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,9 +27,6 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
     private readonly byte[] _token = Encoding.UTF8.GetBytes(options.Token);
     private WebApplication? _app;
 
-    /// <summary>The URL Kestrel listens on (the real port when the configured one was 0).</summary>
-    public string? ListeningUrl { get; private set; }
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -48,8 +43,7 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
         MapRoutes(_app, management);
 
         await _app.StartAsync(cancellationToken);
-        ListeningUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        loggers.CreateLogger<ManagementEndpoint>().LogInformation("Management endpoint listening on {Url}", ListeningUrl);
+        loggers.CreateLogger<ManagementEndpoint>().LogInformation("Management endpoint listening on {Url}", options.Url);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -26,6 +26,8 @@ public sealed class ManagedNode : IAsyncLifetime
 
     public string Address => $"akka.tcp://wacluster@127.0.0.1:{AkkaPort}";
 
+    public string SqliteFile => Path.Combine(_directory, "journal.db");
+
     public IWhatsAppCluster Accounts => _host!.Services.GetRequiredService<IWhatsAppCluster>();
 
     public async Task InitializeAsync()
@@ -37,7 +39,7 @@ public sealed class ManagedNode : IAsyncLifetime
         {
             Hostname = "127.0.0.1",
             Port = AkkaPort,
-            SqliteFile = Path.Combine(_directory, "journal.db"),
+            SqliteFile = SqliteFile,
             NumberOfShards = 10,
             ExtraHocon = "akka.loglevel = WARNING",
         });
