@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 
 namespace WaCluster.Engine.Media;
@@ -18,14 +19,24 @@ public static class MediaTls
         return (certificate, _, _) => certificate is not null && certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256).AsSpan().SequenceEqual(expected);
     }
 
+    // Connection pools are shared by every engine with the same trust decision: thousands of accounts, few pools.
+    private static readonly ConditionalWeakTable<MediaCertificateValidator, SocketsHttpHandler> PinnedHandlers = new();
+    private static readonly Lazy<SocketsHttpHandler> PlatformHandler = new(() => CreateHandler(null));
+
     internal static HttpClient CreateClient(EngineOptions options)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = options.ConnectTimeout };
-        if (options.MediaCertificateValidator is { } validator)
+        var handler = options.MediaCertificateValidator is { } validator ? PinnedHandlers.GetValue(validator, CreateHandler) : PlatformHandler.Value;
+        return new HttpClient(handler, disposeHandler: false) { Timeout = options.MediaTransferTimeout };
+    }
+
+    private static SocketsHttpHandler CreateHandler(MediaCertificateValidator? validator)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(20) };
+        if (validator is not null)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                 validator(certificate as X509Certificate2 ?? (certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData())), chain, errors);
         }
-        return new HttpClient(handler) { Timeout = options.MediaTransferTimeout };
+        return handler;
     }
 }

@@ -100,8 +100,16 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
         if (media.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme == Uri.UriSchemeHttps) urls.Add(absolute);
         if (media.DirectPath is { } path && path.StartsWith('/'))
         {
-            var connection = await connections.GetAsync(false, cancellationToken).ConfigureAwait(false);
-            foreach (var host in options.CustomMediaHosts.Concat(connection.Hosts).Append("mmg.whatsapp.net"))
+            IReadOnlyList<string> hosts = [];
+            try
+            {
+                hosts = (await connections.GetAsync(false, cancellationToken).ConfigureAwait(false)).Hosts;
+            }
+            catch (EngineException) when (urls.Count > 0)
+            {
+                // Offline: the message's own URL needs no media_conn.
+            }
+            foreach (var host in options.CustomMediaHosts.Concat(hosts).Append("mmg.whatsapp.net"))
             {
                 if (Uri.TryCreate($"https://{host}{path}", UriKind.Absolute, out var candidate) && !urls.Contains(candidate)) urls.Add(candidate);
             }
