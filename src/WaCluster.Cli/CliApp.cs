@@ -3,7 +3,8 @@ namespace WaCluster.Cli;
 /// <summary>The CLI's entry point, with its streams passed in so that tests run it in-process.</summary>
 public static class CliApp
 {
-    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    // Longer than the node's own waits (requests 10 s, QR 30 s), so that the node reports its timeouts itself.
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task<int> RunAsync(
         string[] args, TextReader input, TextWriter output, TextWriter error,

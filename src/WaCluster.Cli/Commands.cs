@@ -15,6 +15,7 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
           shards stats                         entity counts per shard and region
           accounts list                        every account the cluster hosts
           accounts status <id>
+          accounts qr <id>                     waits for the account's next QR code and prints it
           accounts connect <id>                starts (or wakes) an account
           accounts pair-code <id> <phone>
           accounts logout <id>
@@ -45,6 +46,9 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
                 break;
             case ["accounts", "status", var id]:
                 PrintStatus(await client.GetAsync<AccountStatus>($"/v1/accounts/{Uri.EscapeDataString(id)}"));
+                break;
+            case ["accounts", "qr", var id]:
+                PrintQr(await client.GetAsync<QrCodeIssued>($"/v1/accounts/{Uri.EscapeDataString(id)}/qr"));
                 break;
             case ["accounts", var verb, var id] when verb is "logout" or "connect":
                 PrintResult(await client.PostAsync<ManagementResult>($"/v1/accounts/{Uri.EscapeDataString(id)}/{verb}", null));
@@ -138,6 +142,15 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
             ("last sequence nr", status.LastSequenceNr.ToString()),
             ("node", status.Node),
         }.Select(pair => (IReadOnlyList<string>)[pair.Item1, pair.Item2]));
+    }
+
+    // The bare QR payload, so that it pipes into a renderer: wacluster accounts qr ID | qrencode -t ansiutf8
+    private void PrintQr(QrCodeIssued qr)
+    {
+        if (!PrintedJson(qr))
+        {
+            output.WriteLine(qr.Qr);
+        }
     }
 
     private void PrintResult(ManagementResult result)

@@ -10,4 +10,5 @@ public static class ExitCodes
     public const int NotFound = 4;
     public const int Rejected = 5;
     public const int Failed = 6;
+    public const int Timeout = 7;
 }

@@ -63,6 +63,7 @@ public sealed class ManagementClient(HttpClient http) : IDisposable
                 HttpStatusCode.NotFound => new CliException(ExitCodes.NotFound, detail),
                 HttpStatusCode.Conflict => new CliException(ExitCodes.Rejected, detail),
                 HttpStatusCode.BadRequest => new CliException(ExitCodes.Usage, detail),
+                HttpStatusCode.GatewayTimeout => new CliException(ExitCodes.Timeout, detail),
                 _ => new CliException(ExitCodes.Failed, detail),
             };
         }

@@ -9,7 +9,8 @@ using AkkaCluster = Akka.Cluster.Cluster;
 namespace WaCluster.Node.Management;
 
 /// <summary>The operations behind the management endpoint, on the node's ActorSystem, account region and facade.</summary>
-public sealed class ClusterManagement(ActorSystem system, IActorRef accountRegion, IWhatsAppCluster accounts, TimeSpan timeout)
+public sealed class ClusterManagement(
+    ActorSystem system, IActorRef accountRegion, IWhatsAppCluster accounts, TimeSpan timeout, TimeSpan qrWait)
 {
     private AkkaCluster Cluster => AkkaCluster.Get(system);
 
@@ -144,6 +145,31 @@ public sealed class ClusterManagement(ActorSystem system, IActorRef accountRegio
         await RequireKnownAccountAsync(accountId, cancellationToken);
         await Accounts(() => accounts.RequestPairingCodeAsync(accountId, request.PhoneNumber, cancellationToken));
         return new ManagementResult { Message = $"pairing code requested for {accountId}; it arrives as a PairingCodeIssued event" };
+    }
+
+    /// <summary>
+    /// Waits for the next QR code the account publishes (its engine issues a fresh one every few seconds while it
+    /// waits to be scanned), so the operator always gets a current one.
+    /// </summary>
+    public async Task<QrCodeIssued> NextQrCodeAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await RequireKnownAccountAsync(accountId, cancellationToken);
+        var issued = new TaskCompletionSource<QrCodeIssued>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = accounts.Subscribe(accountId, accountEvent =>
+        {
+            if (accountEvent is QrCodeIssued qr)
+            {
+                issued.TrySetResult(qr);
+            }
+        });
+        try
+        {
+            return await issued.Task.WaitAsync(qrWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new ManagementException(ManagementException.Timeout, $"no QR code from {accountId} within {qrWait.TotalSeconds:0}s (is it waiting to be paired?)");
+        }
     }
 
     // Asking an unknown id would create (and, with remember-entities, keep) an entity, so only known ids are asked.

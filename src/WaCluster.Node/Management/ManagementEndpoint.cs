@@ -39,7 +39,8 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
             services.GetRequiredService<ActorSystem>(),
             services.GetRequiredService<IRequiredActor<AccountRegion>>().ActorRef,
             services.GetRequiredService<IWhatsAppCluster>(),
-            options.RequestTimeout);
+            options.RequestTimeout,
+            options.QrWait);
         MapRoutes(_app, management);
 
         await _app.StartAsync(cancellationToken);
@@ -90,6 +91,8 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
         app.MapGet("/v1/accounts", async context => await Write(context, await management.AccountsAsync(context.RequestAborted)));
         app.MapGet("/v1/accounts/{id}", async (HttpContext context, string id) =>
             await Write(context, await management.StatusAsync(id, context.RequestAborted)));
+        app.MapGet("/v1/accounts/{id}/qr", async (HttpContext context, string id) =>
+            await Write(context, await management.NextQrCodeAsync(id, context.RequestAborted)));
         app.MapPost("/v1/accounts/{id}/logout", async (HttpContext context, string id) =>
             await Write(context, await management.LogOutAsync(id, context.RequestAborted)));
         app.MapPost("/v1/accounts/{id}/connect", async (HttpContext context, string id) =>

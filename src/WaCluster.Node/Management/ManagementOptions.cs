@@ -14,5 +14,8 @@ public sealed record ManagementOptions
     /// <summary>How long one management request may wait on the cluster.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long `accounts qr` waits for the account's next QR code.</summary>
+    public TimeSpan QrWait { get; init; } = TimeSpan.FromSeconds(30);
+
     public override string ToString() => $"ManagementOptions {{ Url = {Url}, Token = *** }}";
 }

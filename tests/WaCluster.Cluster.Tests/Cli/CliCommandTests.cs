@@ -161,6 +161,44 @@ public sealed class CliCommandTests(ManagedNode node) : IClassFixture<ManagedNod
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Accounts_qr_prints_the_next_qr_code_the_account_publishes(bool json)
+    {
+        var id = "qr-" + json;
+        await Succeeds("accounts", "connect", id);
+        var qr = "2@ref-" + Guid.NewGuid().ToString("N") + ",noise,identity,adv";
+        var run = node.RunAsync(json ? ["--json", "accounts", "qr", id] : ["accounts", "qr", id]);
+        // Like an engine re-issuing its QR, publish until the CLI has its answer (pub-sub drops events that come
+        // before the endpoint's subscription is in place).
+        while (!run.IsCompleted)
+        {
+            node.Publish(new QrCodeIssued { AccountId = id, Qr = qr });
+            await Task.WhenAny(run, Task.Delay(100));
+        }
+        var result = await run;
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.Error);
+        if (json)
+        {
+            var issued = Parser.Parse<QrCodeIssued>(result.Output);
+            Assert.Equal((id, qr), (issued.AccountId, issued.Qr));
+        }
+        else
+        {
+            Assert.Equal(qr, result.Output.Trim());
+        }
+    }
+
+    [Fact]
+    public async Task Accounts_qr_times_out_when_the_account_issues_none()
+    {
+        await Succeeds("accounts", "connect", "qr-silent");
+        var run = await node.RunAsync("accounts", "qr", "qr-silent");
+        Assert.Equal(ExitCodes.Timeout, run.ExitCode);
+        Assert.Contains("no QR code from qr-silent", run.Error);
+    }
+
     [Fact]
     public async Task The_prompt_runs_each_line_and_keeps_going_after_a_failure()
     {

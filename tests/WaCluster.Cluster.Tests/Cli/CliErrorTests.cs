@@ -52,7 +52,7 @@ public sealed class CliErrorTests(ManagedNode node) : IClassFixture<ManagedNode>
         foreach (var command in new[]
                  {
                      new[] { "accounts", "status", id }, ["accounts", "logout", id],
-                     ["accounts", "send", id, "1@s.whatsapp.net", "hi"], ["accounts", "pair-code", id, "1555"],
+                     ["accounts", "send", id, "1@s.whatsapp.net", "hi"], ["accounts", "pair-code", id, "1555"], ["accounts", "qr", id],
                  })
         {
             var run = await node.RunAsync(Args(command, json));

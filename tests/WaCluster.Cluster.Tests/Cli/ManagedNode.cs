@@ -1,4 +1,7 @@
 using System.Net;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using WaCluster.Actors.Accounts;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +20,10 @@ public sealed class ManagedNode : IAsyncLifetime
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wacluster-cli-" + Guid.NewGuid().ToString("N"));
     private IHost? _host;
+
+    public static readonly TimeSpan QrWait = TimeSpan.FromSeconds(3);
+
+    private IActorRef Mediator => DistributedPubSub.Get(_host!.Services.GetRequiredService<ActorSystem>()).Mediator;
 
     public int AkkaPort { get; } = FreePort();
 
@@ -43,10 +50,14 @@ public sealed class ManagedNode : IAsyncLifetime
             NumberOfShards = 10,
             ExtraHocon = "akka.loglevel = WARNING",
         });
-        builder.Services.AddWaClusterManagement(new ManagementOptions { Token = Token, Url = $"http://{Endpoint}" });
+        builder.Services.AddWaClusterManagement(new ManagementOptions { Token = Token, Url = $"http://{Endpoint}", QrWait = QrWait });
         _host = builder.Build();
         await _host.StartAsync();
     }
+
+    /// <summary>Publishes an account event as an account's engine would.</summary>
+    public void Publish(WaCluster.Contracts.IAccountEvent accountEvent) =>
+        new PubSubEventPublisher(Mediator).Publish(accountEvent);
 
     /// <summary>Runs the CLI in-process with the node's endpoint and token (unless <paramref name="args"/> carry their own).</summary>
     public Task<CliRun> RunAsync(params string[] args) => CliRun.RunAsync([Endpoint, "--token", Token, .. args]);
