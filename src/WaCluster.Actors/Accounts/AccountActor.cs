@@ -171,7 +171,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void OnStateChanged(LinkStateChanged change)
     {
-        var events = new List<IAccountJournalEvent>(2);
+        var events = new List<IAccountJournalEvent>(2 + change.Received.Count);
         if (change.HasCreds)
         {
             events.Add(new CredsStored { Creds = change.Creds });
@@ -180,6 +180,9 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             events.Add(new SignalStateStored { SignalChange = change.SignalChange });
         }
+        // Messages and the session change that decrypted them go in one atomic write: the server is acked after it.
+        var received = change.Received.Where(inbound => !_state.Recent.Contains(inbound.MessageId)).ToList();
+        events.AddRange(received.Select(inbound => new InboundStored { Message = inbound }));
         var replyTo = Sender;
         if (events.Count == 0)
         {
@@ -193,6 +196,10 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             if (--remaining == 0)
             {
                 replyTo.Tell(new LinkStatePersisted { Token = change.Token });
+                foreach (var inbound in received)
+                {
+                    PublishReceived(inbound);
+                }
             }
         });
     }
@@ -210,17 +217,19 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             Applied(stored);
             replyTo.Tell(new LinkAckInbound { MessageId = inbound.MessageId });
-            _publisher.Publish(new TextReceived
-            {
-                AccountId = _accountId,
-                MessageId = inbound.MessageId,
-                FromJid = inbound.FromJid,
-                ChatJid = inbound.ChatJid,
-                Text = inbound.Text,
-                TimestampUnixSeconds = inbound.TimestampUnixSeconds,
-            });
+            PublishReceived(inbound);
         });
     }
+
+    private void PublishReceived(LinkInbound inbound) => _publisher.Publish(new TextReceived
+    {
+        AccountId = _accountId,
+        MessageId = inbound.MessageId,
+        FromJid = inbound.FromJid,
+        ChatJid = inbound.ChatJid,
+        Text = inbound.Text,
+        TimestampUnixSeconds = inbound.TimestampUnixSeconds,
+    });
 
     private void OnServerAck(LinkServerAck ack)
     {

@@ -7,7 +7,8 @@ namespace WaCluster.Actors.Connection;
 
 /// <summary>
 /// The engine's persister inside the cluster: each state change becomes one LinkStateChanged that the account actor
-/// journals; the engine goes on (and acks the server) only once the account confirms the write.
+/// journals (creds, Signal change and the text messages it decrypted, in one atomic write); the engine goes on (and
+/// acks the server) only once the account confirms the write.
 /// </summary>
 internal sealed class AccountStatePersister(IActorRef account, TimeSpan timeout) : IEngineStatePersister
 {
@@ -25,6 +26,20 @@ internal sealed class AccountStatePersister(IActorRef account, TimeSpan timeout)
         if (change.Keys is { IsEmpty: false } keys)
         {
             message.SignalChange = ByteString.CopyFrom(keys.ToByteArray());
+        }
+        foreach (var received in change.ReceivedMessages ?? [])
+        {
+            if (received.Text is { } text)
+            {
+                message.Received.Add(new LinkInbound
+                {
+                    MessageId = received.Key.Id,
+                    FromJid = received.Sender.ToString(),
+                    ChatJid = received.Key.RemoteJid.ToString(),
+                    Text = text,
+                    TimestampUnixSeconds = received.Timestamp.ToUnixTimeSeconds(),
+                });
+            }
         }
         var confirmed = await account.Ask<LinkStatePersisted>(message, timeout, cancellationToken).ConfigureAwait(false);
         if (confirmed.Token != token)

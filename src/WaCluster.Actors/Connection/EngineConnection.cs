@@ -35,7 +35,6 @@ internal sealed class EngineConnection : ReceiveActor
         Receive<EngineReady>(ready => _engine = ready.Engine);
         Receive<EngineRunEnded>(OnRunEnded);
         Receive<LinkSend>(OnSend);
-        Receive<LinkAckInbound>(_ => { });
         Receive<LogOut>(_ => _engine?.LogoutAsync(_stop.Token).ContinueWith(
             task => _log.Warning(task.Exception, "Logout of {0} did not reach the server", _context.AccountId),
             TaskContinuationOptions.OnlyOnFaulted));
@@ -108,22 +107,6 @@ internal sealed class EngineConnection : ReceiveActor
                         break;
                     case ConnectionUpdate { Connection: EngineConnectionState.Close, LastDisconnect: var ended }:
                         account.Tell(new LinkConnectionChanged { Connected = false, Detail = ended?.Message ?? "" }, self);
-                        break;
-                    case MessagesUpsert upsert:
-                        foreach (var message in upsert.Messages)
-                        {
-                            if (!message.Key.FromMe && message.Text is { } text)
-                            {
-                                account.Tell(new LinkInbound
-                                {
-                                    MessageId = message.Key.Id,
-                                    FromJid = message.Sender.ToString(),
-                                    ChatJid = message.Key.RemoteJid.ToString(),
-                                    Text = text,
-                                    TimestampUnixSeconds = message.Timestamp.ToUnixTimeSeconds(),
-                                }, self);
-                            }
-                        }
                         break;
                     case EngineError error:
                         _log.Warning("Engine of {0}: {1} failed: {2}", _context.AccountId, error.Context, error.Error.Message);

@@ -64,6 +64,46 @@ public sealed class AccountPersistenceTests(ITestOutputHelper output) : AccountA
     }
 
     [Fact]
+    public async Task Messages_in_a_state_change_are_journaled_with_it_published_after_and_never_twice()
+    {
+        const string id = "acct-received";
+        var account = await StartedAccount(id);
+        await Events.FishForMessageAsync(message => message is ConnectionChanged { Connection: ConnectionState.Connected });
+        var before = await Status(account, id);
+
+        var change = new LinkStateChanged { Token = 3, Cause = "message received", SignalChange = ByteString.CopyFromUtf8("ratchet-1") };
+        change.Received.Add(WithoutSessionChange("in-a", "first"));
+        change.Received.Add(WithoutSessionChange("in-b", "second"));
+        Engine.Send(account, change);
+        Assert.Equal(3, (await Engine.ExpectMsgAsync<LinkStatePersisted>()).Token);
+        Assert.Equal("first", ((TextReceived)await Events.FishForMessageAsync(message => message is TextReceived)).Text);
+        Assert.Equal("second", ((TextReceived)await Events.FishForMessageAsync(message => message is TextReceived)).Text);
+        var after = await Status(account, id);
+        // The Signal change and both messages: three events.
+        Assert.Equal(before.LastSequenceNr + 3, after.LastSequenceNr);
+        Assert.Equal(before.SignalChanges + 1, after.SignalChanges);
+
+        // Redelivered after a lost ack: the new ratchet state is kept, the message is not stored or published again.
+        await StopAndWait(account);
+        var recovered = Sys.ActorOf(AccountProps(id));
+        var again = new LinkStateChanged { Token = 4, Cause = "message received", SignalChange = ByteString.CopyFromUtf8("ratchet-2") };
+        again.Received.Add(WithoutSessionChange("in-b", "second"));
+        Engine.Send(recovered, again);
+        Assert.Equal(4, (await Engine.ExpectMsgAsync<LinkStatePersisted>()).Token);
+        await Events.FishForMessageAsync(message => message is ConnectionChanged { Connection: ConnectionState.Connected });
+        await Events.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(after.LastSequenceNr + 1, (await Status(recovered, id)).LastSequenceNr);
+    }
+
+    // In a state change the messages' session change travels once, beside them.
+    private static LinkInbound WithoutSessionChange(string id, string text)
+    {
+        var inbound = Inbound(id, text);
+        inbound.SignalChange = ByteString.Empty;
+        return inbound;
+    }
+
+    [Fact]
     public async Task Snapshots_are_taken_and_the_journal_below_them_is_deleted()
     {
         const string id = "acct-snapshots";
