@@ -126,9 +126,10 @@ public sealed partial class AccountEngine
     public Task<string> SendTextAsync(Jid to, string text, CancellationToken cancellationToken = default) =>
         SendMessageAsync(to, new Message { Conversation = text }, "text", null, cancellationToken);
 
-    private async Task<string> SendMessageAsync(Jid to, Message message, string stanzaType, string? mediaType, CancellationToken cancellationToken)
+    private async Task<string> SendMessageAsync(Jid to, Message message, string stanzaType, string? mediaType, CancellationToken cancellationToken,
+        string? edit = null)
     {
-        if (to.IsGroup) return await SendGroupMessageAsync(to, message, stanzaType, mediaType, cancellationToken).ConfigureAwait(false);
+        if (to.IsGroup) return await SendGroupMessageAsync(to, message, stanzaType, mediaType, cancellationToken, edit).ConfigureAwait(false);
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
         var recipient = to.ToNonAd();
@@ -145,7 +146,7 @@ public sealed partial class AccountEngine
                 async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
                 stanzaType, mediaType).ConfigureAwait(false);
             await CommitAsync("message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
-            await session.SendAsync(stanza, cancellationToken).ConfigureAwait(false);
+            await session.SendAsync(MessageKinds.WithEdit(stanza, edit), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -180,6 +181,7 @@ public sealed partial class AccountEngine
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
                 await CommitAsync("message received", Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
                 session.Publish(messages);
+                AnnounceChanges(messages);
             }
             await session.SendAsync(IncomingMessage.DeliveryReceipt(stanza), cancellationToken).ConfigureAwait(false);
         }

@@ -172,7 +172,10 @@ internal sealed class ConnectionSession(AccountEngine engine)
             case "notification" when node.GetAttribute("type") == "w:gp2":
                 await engine.OnGroupNotificationAsync(this, node, token).ConfigureAwait(false);
                 break;
-            case "notification" or "receipt" or "call":
+            case "receipt":
+                await engine.OnReceiptAsync(this, node, token).ConfigureAwait(false);
+                break;
+            case "notification" or "call":
                 // Handled in later slices; acked now so the server does not redeliver them forever.
                 await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);
                 break;

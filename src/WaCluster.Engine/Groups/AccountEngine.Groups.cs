@@ -67,7 +67,8 @@ public sealed partial class AccountEngine
     /// Sends to a group: every member device (ours included) that lacks our sender key gets it pairwise, then the
     /// content goes once as skmsg. Key changes are persisted before the stanza leaves.
     /// </summary>
-    private async Task<string> SendGroupMessageAsync(Jid group, Message message, string stanzaType, string? mediaType, CancellationToken cancellationToken)
+    private async Task<string> SendGroupMessageAsync(Jid group, Message message, string stanzaType, string? mediaType, CancellationToken cancellationToken,
+        string? edit)
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
@@ -87,7 +88,7 @@ public sealed partial class AccountEngine
                 async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
                 stanzaType, mediaType).ConfigureAwait(false);
             await CommitAsync("group message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
-            await session.SendAsync(result.Stanza, cancellationToken).ConfigureAwait(false);
+            await session.SendAsync(MessageKinds.WithEdit(result.Stanza, edit), cancellationToken).ConfigureAwait(false);
             lock (holders) holders.UnionWith(result.Distributed);
         }
         finally

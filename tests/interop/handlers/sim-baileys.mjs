@@ -38,6 +38,14 @@ export const ops = {
     for (const text of texts) ids.push(await c.send(to, text))
     return ids
   },
+  // kind: reply | reaction | edit | revoke, acting on message targetId (fromMe: one this client sent).
+  'sim.sendKind': async ({ id, to, kind, text, targetId, fromMe = false }) => client(id).sendKind(to, kind, { text, targetId, fromMe }),
+  'sim.waitChanges': async ({ id, count, timeoutMs = 30000 }) => {
+    const c = client(id)
+    await c.waitChanges(count, timeoutMs)
+    return c.changes
+  },
+  'sim.read': async ({ id, messageIds }) => { await client(id).readMessages(messageIds) },
   'sim.waitReceived': async ({ id, count, timeoutMs = 30000 }) => {
     const c = client(id)
     await c.waitReceived(count, timeoutMs)

@@ -46,6 +46,8 @@ export class SimClient {
     this.waiters = new Set()
     this.qrs = []
     this.received = [] // { id, from, participant, text }
+    this.messages = new Map() // message id -> the received WAMessage, to quote, react to or edit
+    this.changes = [] // { id, kind: 'reaction' | 'edit' | 'revoke', targetId, text } for incoming reactions, edits and revokes
     this.images = new Map() // message id -> the received image message, for download
     this.statuses = new Map() // message id -> highest status seen
     this.opens = 0
@@ -97,9 +99,27 @@ export class SimClient {
           if (typeof m.status === 'number') this.statuses.set(m.key.id, Math.max(m.status, this.statuses.get(m.key.id) ?? 0))
           continue
         }
+        this.messages.set(m.key.id, m)
+        const reaction = m.message?.reactionMessage
+        const protocol = m.message?.protocolMessage
+        if (reaction) this.changes.push({ id: m.key.id, kind: 'reaction', targetId: reaction.key?.id, text: reaction.text ?? '' })
+        if (protocol?.type === 0) this.changes.push({ id: m.key.id, kind: 'revoke', targetId: protocol.key?.id, text: null })
+        if (protocol?.type === 14) {
+          const edited = protocol.editedMessage
+          this.changes.push({ id: m.key.id, kind: 'edit', targetId: protocol.key?.id, text: edited?.conversation ?? edited?.extendedTextMessage?.text ?? null })
+        }
         if (m.message?.imageMessage) this.images.set(m.key.id, m)
         const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text ?? m.message?.imageMessage?.caption
-        if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, participant: m.key.participant ?? null, text })
+        const quotedId = m.message?.extendedTextMessage?.contextInfo?.stanzaId ?? null
+        if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, participant: m.key.participant ?? null, text, quotedId })
+      }
+      this.notify()
+    })
+    sock.ev.on('messages.reaction', reactions => {
+      for (const { key, reaction } of reactions) {
+        if (!this.changes.some(c => c.kind === 'reaction' && c.targetId === key.id && c.text === (reaction.text ?? ''))) {
+          this.changes.push({ id: reaction.key?.id ?? null, kind: 'reaction', targetId: key.id, text: reaction.text ?? '' })
+        }
       }
       this.notify()
     })
@@ -142,6 +162,23 @@ export class SimClient {
     const sent = await this.sock.sendMessage(to, { text })
     return sent.key.id
   }
+
+  waitChanges (count, timeoutMs) { return waitFor(this, () => this.changes.length >= count, timeoutMs, `${count} reactions/edits/revokes`) }
+
+  // Replies to, reacts to, edits or revokes a message by id: one of ours (sent) or one received.
+  async sendKind (to, kind, { text, targetId, fromMe }) {
+    const key = fromMe ? { remoteJid: to, fromMe: true, id: targetId } : this.messages.get(targetId)?.key
+    if (!key) throw new Error(`no message ${targetId} to act on`)
+    const content = kind === 'reaction' ? { react: { text, key } }
+      : kind === 'edit' ? { text, edit: key }
+        : kind === 'revoke' ? { delete: key }
+          : { text }
+    const options = kind === 'reply' ? { quoted: this.messages.get(targetId) } : undefined
+    const sent = await this.sock.sendMessage(to, content, options)
+    return sent.key.id
+  }
+
+  async readMessages (ids) { await this.sock.readMessages(ids.map(id => this.messages.get(id).key)) }
 
   async sendImage (to, image, caption) {
     const sent = await this.sock.sendMessage(to, { image, caption })
