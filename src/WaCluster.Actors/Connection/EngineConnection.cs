@@ -129,10 +129,10 @@ internal sealed class EngineConnection : ReceiveActor
         }
         var account = _context.Account;
         var self = Self;
-        SendAsync(engine, intent, account, self, _stop.Token);
+        _ = SendAsync(engine, intent, account, self, _stop.Token);
     }
 
-    private async void SendAsync(AccountEngine engine, SendIntent intent, IActorRef account, IActorRef self, CancellationToken cancellationToken)
+    private async Task SendAsync(AccountEngine engine, SendIntent intent, IActorRef account, IActorRef self, CancellationToken cancellationToken)
     {
         try
         {
