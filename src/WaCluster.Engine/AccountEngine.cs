@@ -11,6 +11,7 @@ using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
+using WaCluster.Signal;
 using WaCluster.Signal.Stores;
 
 namespace WaCluster.Engine;
@@ -187,8 +188,9 @@ public sealed partial class AccountEngine
         }
         catch (EngineException ex)
         {
-            // Retry receipts come in a later slice; the failure is reported and the stanza still acked.
+            // Reported, then the sender is asked to encrypt again; the stanza is still acked.
             Emit(new EngineError("message " + stanza.GetAttribute("id"), ex));
+            if (ex.InnerException is SignalException) await RequestRetryAsync(session, stanza, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

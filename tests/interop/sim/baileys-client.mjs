@@ -47,6 +47,7 @@ export class SimClient {
     this.qrs = []
     this.received = [] // { id, from, participant, text }
     this.messages = new Map() // message id -> the received WAMessage, to quote, react to or edit
+    this.sent = new Map() // message id -> the Message we sent, for getMessage (answers retry receipts)
     this.changes = [] // { id, kind: 'reaction' | 'edit' | 'revoke', targetId, text } for incoming reactions, edits and revokes
     this.images = new Map() // message id -> the received image message, for download
     this.statuses = new Map() // message id -> highest status seen
@@ -73,7 +74,9 @@ export class SimClient {
       // Online clients send delivery receipts; offline ones send 'inactive' receipts that set no status.
       markOnlineOnConnect: true,
       connectTimeoutMs: 20000,
-      defaultQueryTimeoutMs: 20000
+      defaultQueryTimeoutMs: 20000,
+      // As Baileys asks its users: return sent messages so a peer's retry receipt can be answered by a resend.
+      getMessage: async key => this.sent.get(key.id)
     })
     this.sock = sock
     sock.ev.on('creds.update', update => {
@@ -160,6 +163,7 @@ export class SimClient {
 
   async send (to, text) {
     const sent = await this.sock.sendMessage(to, { text })
+    this.sent.set(sent.key.id, sent.message)
     return sent.key.id
   }
 
