@@ -192,6 +192,12 @@ public sealed class AccountEngineFlowTests
         var error = await engine.Events.NextAsync<EngineError>();
         Assert.Contains("m1", error.Context, StringComparison.Ordinal);
         Assert.IsAssignableFrom<EngineException>(error.Error);
+        // The sender is asked to encrypt again: our registration id, and a fresh bundle since we hold no session with it.
+        var retry = await connection.NextSentAsync();
+        Assert.Equal(("receipt", "m1", "retry", "15550002222:3@s.whatsapp.net"), (retry.Tag, retry["id"], retry["type"], retry["to"]));
+        Assert.Equal("1", retry.RequireChild("retry")["count"]);
+        Assert.Equal(creds.RegistrationId, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(retry.RequireChild("registration").Bytes.Span));
+        Assert.Equal(creds.SignedIdentityKey.PublicKey, retry.RequireChild("keys").RequireChild("identity").Bytes.ToArray());
         var ack = await connection.NextSentAsync();
         Assert.Equal(("ack", "m1", "message"), (ack.Tag, ack["id"], ack["class"]));
 
