@@ -148,6 +148,7 @@ public sealed partial class AccountEngine
                 stanzaType, mediaType).ConfigureAwait(false);
             await CommitAsync("message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
             await session.SendAsync(MessageKinds.WithEdit(stanza, edit), cancellationToken).ConfigureAwait(false);
+            RecentSent.Add(recipient, id, message);
         }
         finally
         {

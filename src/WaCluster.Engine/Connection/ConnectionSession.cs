@@ -172,6 +172,10 @@ internal sealed class ConnectionSession(AccountEngine engine)
             case "notification" when node.GetAttribute("type") == "w:gp2":
                 await engine.OnGroupNotificationAsync(this, node, token).ConfigureAwait(false);
                 break;
+            case "receipt" when node.GetAttribute("type") == "retry":
+                // Beside the read loop: answering may fetch a bundle, whose answer this loop must read.
+                RunBeside("retry receipt", ct => engine.OnRetryReceiptAsync(this, node, ct), token);
+                break;
             case "receipt":
                 await engine.OnReceiptAsync(this, node, token).ConfigureAwait(false);
                 break;

@@ -24,6 +24,14 @@ public static class KeyBundles
         return bundles;
     }
 
+    /// <summary>The bundle a retry receipt carries (registration beside &lt;keys&gt;), or null when it carries none or a malformed one.</summary>
+    public static PreKeyBundle? FromRetryReceipt(BinaryNode receipt)
+    {
+        if (receipt.GetChild("keys") is not { } keys || receipt.GetChild("registration") is not { } registration) return null;
+        var user = new BinaryNode("user", [], [registration, .. keys.Children]);
+        return TryParseBundle(user, out var bundle) ? bundle : null;
+    }
+
     private static bool TryParseBundle(BinaryNode user, out PreKeyBundle bundle)
     {
         bundle = null!;

@@ -78,5 +78,49 @@ public sealed class RetryReceiptTests : IAsyncLifetime
         await run.WaitAsync(Slow);
     }
 
+    [Fact]
+    public async Task Our_retry_receipt_is_answered_by_our_other_engine_from_its_recent_sent_messages()
+    {
+        var (alice, aliceAccount, _, stopAlice) = await PairEngineAsync("15550012101");
+        var (bob, bobAccount, bobStore, stopBob) = await PairEngineAsync("15550012102");
+
+        await alice.SendTextAsync(Jid.Parse(bobAccount.Jid), "one");
+        var one = (await bob.Events.NextAsync<MessagesUpsert>(seconds: 30)).Messages.Single();
+        Assert.Equal("one", one.Text);
+        await bobStore.DeleteSessionAsync(SignalAddresses.Of(one.Sender));
+
+        var two = await alice.SendTextAsync(Jid.Parse(bobAccount.Jid), "two");
+        Assert.Contains(two, (await bob.Events.NextAsync<EngineError>(seconds: 30)).Context, StringComparison.Ordinal);
+        var resent = (await bob.Events.NextAsync<MessagesUpsert>(seconds: 30)).Messages.Single();
+        Assert.Equal((two, "two", aliceAccount.Jid), (resent.Key.Id, resent.Text, resent.Key.RemoteJid.ToString()));
+
+        await stopAlice();
+        await stopBob();
+    }
+
+    private async Task<(AccountEngine Engine, AccountInfo Account, InMemorySignalProtocolStore Store, Func<Task> Stop)> PairEngineAsync(string phone)
+    {
+        var options = new EngineOptions
+        {
+            ServerUri = _host.ChatUri,
+            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
+            InitialPreKeyCount = 30,
+        };
+        var creds = AuthCreds.CreateNew();
+        var store = new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId);
+        var engine = new AccountEngine(creds, store, new RecordingPersister(), options);
+        var stop = new CancellationTokenSource();
+        var run = engine.RunAsync(stop.Token);
+        var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
+        var account = await _host.Simulator.ScanAsync(qr, phone).WaitAsync(Slow);
+        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+        return (engine, account, store, async () =>
+        {
+            await stop.CancelAsync();
+            await run.WaitAsync(Slow);
+            stop.Dispose();
+        });
+    }
+
     private sealed record StartResult(string Qr);
 }
