@@ -238,6 +238,24 @@ public sealed partial class AccountEngine
         Emit(new CredsUpdate(creds));
     }
 
+    /// <summary>Derives new creds from the current ones inside the commit lock, so two concurrent updates never lose one another.</summary>
+    private async Task UpdateCredsAsync(string cause, Func<AuthCreds, AuthCreds> change, CancellationToken cancellationToken)
+    {
+        AuthCreds updated;
+        await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            updated = change(Creds);
+            await _persister.PersistAsync(new EngineStateChange(cause, updated, null), cancellationToken).ConfigureAwait(false);
+            Creds = updated;
+        }
+        finally
+        {
+            _commitLock.Release();
+        }
+        Emit(new CredsUpdate(updated));
+    }
+
     /// <summary>Asks the server how many pre-keys it holds and tops them up (all 812 at registration).</summary>
     internal async Task UploadPreKeysIfRequiredAsync(ConnectionSession session, CancellationToken cancellationToken)
     {
@@ -303,15 +321,16 @@ public sealed partial class AccountEngine
         var finish = PairingCode.CompanionFinish(notification, code, Creds.PairingEphemeralKey, Creds.SignedIdentityKey, phone);
         await CommitAsync("pairing code secret", Creds with { AdvSecretKey = finish.AdvSecret }, null, cancellationToken).ConfigureAwait(false);
         await session.QueryAsync(finish.BuildIq, null, cancellationToken).ConfigureAwait(false);
-        await CommitAsync("pairing code finished", Creds with { Registered = true }, null, cancellationToken).ConfigureAwait(false);
+        // The pair-success may be committing meanwhile: set the flag on whatever creds are current then.
+        await UpdateCredsAsync("pairing code finished", current => current with { Registered = true }, cancellationToken).ConfigureAwait(false);
     }
 
     internal async Task AcceptPairingAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)
     {
-        var outcome = PairSuccess.Process(stanza, Creds);
-        await CommitAsync("paired", outcome.Creds, null, cancellationToken).ConfigureAwait(false);
+        PairingOutcome? outcome = null;
+        await UpdateCredsAsync("paired", current => (outcome = PairSuccess.Process(stanza, current)).Creds, cancellationToken).ConfigureAwait(false);
         Emit(new ConnectionUpdate(IsNewLogin: true));
-        await session.SendAsync(outcome.Reply, cancellationToken).ConfigureAwait(false);
+        await session.SendAsync(outcome!.Reply, cancellationToken).ConfigureAwait(false);
     }
 
     internal async Task CompleteLoginAsync(ConnectionSession session, BinaryNode success, CancellationToken cancellationToken)
