@@ -1,11 +1,7 @@
-using WaCluster.Engine.Creds;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
-using WaCluster.Protocol.Noise.Certificates;
-using WaCluster.Signal.Stores;
 using WaCluster.Simulator;
-using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.EndToEnd;
 
@@ -14,45 +10,28 @@ namespace WaCluster.Engine.Tests.EndToEnd;
 /// (pkmsg, sessions from fetched bundles) and follow-ups (msg), with delivery receipts for what we received.
 /// </summary>
 [Trait("Proof", "engine-baileys")]
-public sealed class BaileysConversationTests : IAsyncLifetime
+public sealed class BaileysConversationTests() : SimulatorConversationTest(seed: 7)
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(40);
-    private SimulatorHost _host = null!;
-    private NodeHarness _node = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 7 });
-        _node = await NodeHarness.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.CallAsync("sim.stopAll", timeout: Slow);
-        await _node.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Texts_flow_both_ways_with_a_Baileys_client_and_between_two_of_our_engines()
     {
         var (ours, ourAccount, stopOurs) = await PairEngineAsync("15550006001");
-        var bob = await PairBaileysAsync("bob");
+        var bob = await StartBaileysAsync("bob");
 
         var firstToBob = await ours.SendTextAsync(Jid.Parse(bob.Jid), "hello bob");
-        var atBob = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
+        var atBob = await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
         Assert.Equal((firstToBob, "hello bob"), (atBob[0].Id, atBob[0].Text));
 
-        var fromBob = await _node.CallAsync<string[]>("sim.send", new { id = "bob", to = ourAccount.Jid, texts = new[] { "hi ours", "second from bob" } }, Slow);
+        var fromBob = await Node.CallAsync<string[]>("sim.send", new { id = "bob", to = ourAccount.Jid, texts = new[] { "hi ours", "second from bob" } }, Slow);
         var got = await NextTextsAsync(ours, 2);
         Assert.Equal([(fromBob[0], "hi ours"), (fromBob[1], "second from bob")], got.Select(m => (m.Key.Id, m.Text)));
         Assert.All(got, m => Assert.False(m.Key.FromMe));
         Assert.All(got, m => Assert.Equal(bob.Jid, m.Key.RemoteJid.ToString()));
         // Our delivery receipts reach Baileys as status DELIVERY_ACK (3) or better.
-        Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "bob", messageIds = fromBob }, Slow), s => Assert.True(s >= 3));
+        Assert.All(await Node.CallAsync<int[]>("sim.waitStatus", new { id = "bob", messageIds = fromBob }, Slow), s => Assert.True(s >= 3));
 
         var secondToBob = await ours.SendTextAsync(Jid.Parse(bob.Jid), "and a follow-up");
-        atBob = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 2 }, Slow);
+        atBob = await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 2 }, Slow);
         Assert.Equal((secondToBob, "and a follow-up"), (atBob[1].Id, atBob[1].Text));
 
         // Two of our own accounts talk to each other.
@@ -82,42 +61,9 @@ public sealed class BaileysConversationTests : IAsyncLifetime
 
     private async Task<(AccountEngine Engine, AccountInfo Account, Func<Task> Stop)> PairEngineAsync(string phone)
     {
-        var options = new EngineOptions
-        {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
-            InitialPreKeyCount = 30,
-        };
-        var creds = AuthCreds.CreateNew();
-        var engine = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(), options);
-        var stop = new CancellationTokenSource();
-        var run = engine.RunAsync(stop.Token);
-        var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
-        var account = await _host.Simulator.ScanAsync(qr, phone).WaitAsync(Slow);
-        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
-        return (engine, account, async () =>
-        {
-            await stop.CancelAsync();
-            await run.WaitAsync(Slow);
-            stop.Dispose();
-        });
+        var paired = await PairEngineAsync(phone, new RecordingPersister());
+        return (paired.Engine, paired.Account, paired.StopAsync);
     }
-
-    private async Task<AccountInfo> PairBaileysAsync(string id)
-    {
-        var start = await _node.CallAsync<StartResult>("sim.start", new
-        {
-            id,
-            url = _host.ChatUri.ToString(),
-            rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey),
-            name = id,
-        }, Slow);
-        var account = await _host.Simulator.ScanAsync(start.Qr).WaitAsync(Slow);
-        await _node.CallAsync("sim.waitOpen", new { id, opens = 1 }, Slow);
-        return account;
-    }
-
-    private sealed record StartResult(string Qr);
 
     private sealed record Received(string Id, string From, string? Participant, string Text);
 }

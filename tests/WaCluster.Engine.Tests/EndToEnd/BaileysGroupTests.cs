@@ -1,11 +1,6 @@
-using WaCluster.Engine.Creds;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
-using WaCluster.Protocol.Noise.Certificates;
-using WaCluster.Signal.Stores;
-using WaCluster.Simulator;
-using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.EndToEnd;
 
@@ -14,58 +9,30 @@ namespace WaCluster.Engine.Tests.EndToEnd;
 /// first use, then skmsg only) decrypt at every other member, and the group metadata we read matches the server's.
 /// </summary>
 [Trait("Proof", "engine-baileys")]
-public sealed class BaileysGroupTests : IAsyncLifetime
+public sealed class BaileysGroupTests() : SimulatorConversationTest(seed: 13)
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(40);
-    private SimulatorHost _host = null!;
-    private NodeHarness _node = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 13 });
-        _node = await NodeHarness.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.CallAsync("sim.stopAll", timeout: Slow);
-        await _node.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Every_members_group_messages_decrypt_at_every_other_member()
     {
-        var options = new EngineOptions
-        {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
-            InitialPreKeyCount = 30,
-        };
-        var creds = AuthCreds.CreateNew();
-        var ours = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(), options);
-        using var stop = new CancellationTokenSource();
-        var run = ours.RunAsync(stop.Token);
-        var qr = (await ours.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
-        var ourAccount = await _host.Simulator.ScanAsync(qr, "15550010001").WaitAsync(Slow);
-        await ours.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
-        var bob = await PairBaileysAsync("bob");
-        var carol = await PairBaileysAsync("carol");
+        var paired = await PairEngineAsync("15550010001", new RecordingPersister());
+        var (ours, ourAccount) = (paired.Engine, paired.Account);
+        var bob = await StartBaileysAsync("bob");
+        var carol = await StartBaileysAsync("carol");
 
         var created = await ours.CreateGroupAsync("team", [Jid.Parse(bob.Jid), Jid.Parse(carol.Jid)]);
         Assert.Equal("team", created.Subject);
         Assert.Equal(new[] { ourAccount.Jid, bob.Jid, carol.Jid }.Order(), created.Participants.Select(p => p.Jid.ToString()).Order());
-        var seenByBob = await _node.CallAsync<Metadata>("sim.groupMetadata", new { id = "bob", group = created.Id.ToString() }, Slow);
+        var seenByBob = await Node.CallAsync<Metadata>("sim.groupMetadata", new { id = "bob", group = created.Id.ToString() }, Slow);
         Assert.Equal(("team", 3), (seenByBob.Subject, seenByBob.Participants.Length));
         var group = created.Id.ToString();
 
         // Ours first (distributes its sender key pairwise), then again (skmsg only), then each Baileys member.
         var fromOurs = new[] { await ours.SendTextAsync(created.Id, "hello team"), await ours.SendTextAsync(created.Id, "second from ours") };
-        var fromBob = await _node.CallAsync<string[]>("sim.send", new { id = "bob", to = group, texts = new[] { "bob here", "bob again" } }, Slow);
-        var fromCarol = await _node.CallAsync<string[]>("sim.send", new { id = "carol", to = group, texts = new[] { "carol here" } }, Slow);
+        var fromBob = await Node.CallAsync<string[]>("sim.send", new { id = "bob", to = group, texts = new[] { "bob here", "bob again" } }, Slow);
+        var fromCarol = await Node.CallAsync<string[]>("sim.send", new { id = "carol", to = group, texts = new[] { "carol here" } }, Slow);
 
-        var atBob = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 3 }, Slow);
-        var atCarol = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "carol", count = 4 }, Slow);
+        var atBob = await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 3 }, Slow);
+        var atCarol = await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "carol", count = 4 }, Slow);
         Assert.Equal([(fromOurs[0], "hello team"), (fromOurs[1], "second from ours"), (fromCarol[0], "carol here")], atBob.Select(r => (r.Id, r.Text)));
         Assert.Equal([(fromOurs[0], "hello team"), (fromOurs[1], "second from ours"), (fromBob[0], "bob here"), (fromBob[1], "bob again")],
             atCarol.Select(r => (r.Id, r.Text)));
@@ -89,32 +56,18 @@ public sealed class BaileysGroupTests : IAsyncLifetime
         var update = await ours.Events.NextAsync<GroupParticipantsUpdate>(seconds: 30);
         Assert.Equal((created.Id, "remove", carol.Jid, ourAccount.Jid), (update.Id, update.Action, Assert.Single(update.Participants).ToString(),
             update.Author!.Value.ToNonAd().ToString()));
-        var afterRemoval = await _node.CallAsync<Metadata>("sim.groupMetadata", new { id = "bob", group }, Slow);
+        var afterRemoval = await Node.CallAsync<Metadata>("sim.groupMetadata", new { id = "bob", group }, Slow);
         Assert.Equal(2, afterRemoval.Participants.Length);
 
         // A group a Baileys client creates with ours in it arrives as groups.upsert.
-        var bobsGroup = await _node.CallAsync<Metadata>("sim.groupCreate", new { id = "bob", subject = "bob's", participants = new[] { ourAccount.Jid } }, Slow);
+        var bobsGroup = await Node.CallAsync<Metadata>("sim.groupCreate", new { id = "bob", subject = "bob's", participants = new[] { ourAccount.Jid } }, Slow);
         var upsert = await ours.Events.NextAsync<GroupsUpsert>(u => u.Groups.Any(g => g.Id.ToString() == bobsGroup.Id), seconds: 30);
         var announced = Assert.Single(upsert.Groups);
         Assert.Equal("bob's", announced.Subject);
         Assert.Equal(new[] { bob.Jid, ourAccount.Jid }.Order(), announced.Participants.Select(p => p.Jid.ToString()).Order());
 
-        await stop.CancelAsync();
-        await run.WaitAsync(Slow);
+        await paired.StopAsync();
     }
-
-    private async Task<AccountInfo> PairBaileysAsync(string id)
-    {
-        var start = await _node.CallAsync<StartResult>("sim.start", new
-        {
-            id, url = _host.ChatUri.ToString(), rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey), name = id,
-        }, Slow);
-        var account = await _host.Simulator.ScanAsync(start.Qr).WaitAsync(Slow);
-        await _node.CallAsync("sim.waitOpen", new { id, opens = 1 }, Slow);
-        return account;
-    }
-
-    private sealed record StartResult(string Qr);
 
     private sealed record Participant(string Id, string? Admin);
 

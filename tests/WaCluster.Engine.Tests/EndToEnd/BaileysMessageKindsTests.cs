@@ -1,11 +1,6 @@
-using WaCluster.Engine.Creds;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
-using WaCluster.Protocol.Noise.Certificates;
-using WaCluster.Signal.Stores;
-using WaCluster.Simulator;
-using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.EndToEnd;
 
@@ -14,58 +9,25 @@ namespace WaCluster.Engine.Tests.EndToEnd;
 /// delivery and read receipts both ways surfacing as status updates.
 /// </summary>
 [Trait("Proof", "engine-baileys")]
-public sealed class BaileysMessageKindsTests : IAsyncLifetime
+public sealed class BaileysMessageKindsTests() : SimulatorConversationTest(seed: 17)
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(40);
-    private SimulatorHost _host = null!;
-    private NodeHarness _node = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 17 });
-        _node = await NodeHarness.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.CallAsync("sim.stopAll", timeout: Slow);
-        await _node.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Reply_reaction_edit_and_revoke_flow_both_ways_with_receipts()
     {
-        var options = new EngineOptions
-        {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
-            InitialPreKeyCount = 30,
-        };
-        var creds = AuthCreds.CreateNew();
-        var ours = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(), options);
-        using var stop = new CancellationTokenSource();
-        var run = ours.RunAsync(stop.Token);
-        var qr = (await ours.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
-        var ourAccount = await _host.Simulator.ScanAsync(qr, "15550011001").WaitAsync(Slow);
-        await ours.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
-        var start = await _node.CallAsync<StartResult>("sim.start", new
-        {
-            id = "bob", url = _host.ChatUri.ToString(), rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey), name = "bob",
-        }, Slow);
-        var bob = await _host.Simulator.ScanAsync(start.Qr).WaitAsync(Slow);
-        await _node.CallAsync("sim.waitOpen", new { id = "bob", opens = 1 }, Slow);
+        var paired = await PairEngineAsync("15550011001", new RecordingPersister());
+        var (ours, ourAccount) = (paired.Engine, paired.Account);
+        var bob = await StartBaileysAsync("bob");
         var bobJid = Jid.Parse(bob.Jid);
 
         // Ours sends; Baileys' delivery receipt, then its read receipt, come back as status updates.
         var original = await ours.SendTextAsync(bobJid, "original");
-        await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
+        await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
         await NextStatusAsync(ours, original, 3);
-        await _node.CallAsync("sim.read", new { id = "bob", messageIds = new[] { original } }, Slow);
+        await Node.CallAsync("sim.read", new { id = "bob", messageIds = new[] { original } }, Slow);
         await NextStatusAsync(ours, original, 4);
 
         // Baileys writes; ours replies to it, reacts to it, edits and revokes its own message.
-        var fromBob = (await _node.CallAsync<string[]>("sim.send", new { id = "bob", to = ourAccount.Jid, texts = new[] { "from bob" } }, Slow))[0];
+        var fromBob = (await Node.CallAsync<string[]>("sim.send", new { id = "bob", to = ourAccount.Jid, texts = new[] { "from bob" } }, Slow))[0];
         var bobsMessage = (await NextAsync<MessagesUpsert>(ours)).Messages.Single();
         Assert.Equal((fromBob, "from bob"), (bobsMessage.Key.Id, bobsMessage.Text));
         var reply = await ours.SendReplyAsync(bobJid, "reply to bob", bobsMessage);
@@ -73,35 +35,34 @@ public sealed class BaileysMessageKindsTests : IAsyncLifetime
         var ownKey = new WaMessageKey(bobJid, true, original);
         await ours.EditMessageAsync(bobJid, ownKey, "edited");
         await ours.RevokeMessageAsync(bobJid, ownKey);
-        var atBob = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 2 }, Slow);
+        var atBob = await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 2 }, Slow);
         Assert.Equal((reply, "reply to bob", fromBob), (atBob[1].Id, atBob[1].Text, atBob[1].QuotedId));
-        var changesAtBob = await _node.CallAsync<Change[]>("sim.waitChanges", new { id = "bob", count = 3 }, Slow);
+        var changesAtBob = await Node.CallAsync<Change[]>("sim.waitChanges", new { id = "bob", count = 3 }, Slow);
         Assert.Equal([("reaction", fromBob, "👍"), ("edit", original, "edited"), ("revoke", original, null)],
             changesAtBob.Select(c => (c.Kind, c.TargetId, c.Text)));
 
         // Baileys replies to, reacts to, edits and revokes: ours sees the quote, the reaction and the updates.
-        var bobReply = await _node.CallAsync<string>("sim.sendKind", new { id = "bob", to = ourAccount.Jid, kind = "reply", text = "bob quotes", targetId = original }, Slow);
+        var bobReply = await Node.CallAsync<string>("sim.sendKind", new { id = "bob", to = ourAccount.Jid, kind = "reply", text = "bob quotes", targetId = original }, Slow);
         var quoting = (await NextAsync<MessagesUpsert>(ours)).Messages.Single();
         Assert.Equal((bobReply, "bob quotes", original), (quoting.Key.Id, quoting.Text, quoting.Message.ExtendedTextMessage.ContextInfo.StanzaId));
-        await _node.CallAsync<string>("sim.sendKind", new { id = "bob", to = ourAccount.Jid, kind = "reaction", text = "❤", targetId = original }, Slow);
+        await Node.CallAsync<string>("sim.sendKind", new { id = "bob", to = ourAccount.Jid, kind = "reaction", text = "❤", targetId = original }, Slow);
         var reaction = await NextAsync<MessagesReaction>(ours);
         Assert.Equal((original, true, "❤"), (reaction.Target.Id, reaction.Target.FromMe, reaction.Text));
-        await _node.CallAsync<string>("sim.sendKind", new { id = "bob", to = ourAccount.Jid, kind = "edit", text = "bob edited", targetId = fromBob, fromMe = true }, Slow);
+        await Node.CallAsync<string>("sim.sendKind", new { id = "bob", to = ourAccount.Jid, kind = "edit", text = "bob edited", targetId = fromBob, fromMe = true }, Slow);
         var edit = Assert.Single((await NextAsync<MessagesUpdate>(ours, u => u.Updates.Any(x => x.EditedMessage is not null))).Updates);
         // Baileys sends an edited text as extended text.
         var editedText = edit.EditedMessage!.HasConversation ? edit.EditedMessage.Conversation : edit.EditedMessage.ExtendedTextMessage?.Text;
         Assert.Equal((fromBob, false, "bob edited"), (edit.Key.Id, edit.Key.FromMe, editedText));
-        await _node.CallAsync<string>("sim.sendKind", new { id = "bob", to = ourAccount.Jid, kind = "revoke", targetId = fromBob, fromMe = true }, Slow);
+        await Node.CallAsync<string>("sim.sendKind", new { id = "bob", to = ourAccount.Jid, kind = "revoke", targetId = fromBob, fromMe = true }, Slow);
         var revoke = Assert.Single((await NextAsync<MessagesUpdate>(ours, u => u.Updates.Any(x => x.Revoked))).Updates);
         Assert.Equal((fromBob, false), (revoke.Key.Id, revoke.Key.FromMe));
 
         // Ours reads Baileys' messages: Baileys sees them as read (status 4).
         await ours.ReadMessagesAsync([bobsMessage.Key, quoting.Key]);
-        Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "bob", messageIds = new[] { fromBob, bobReply }, status = 4 }, Slow),
+        Assert.All(await Node.CallAsync<int[]>("sim.waitStatus", new { id = "bob", messageIds = new[] { fromBob, bobReply }, status = 4 }, Slow),
             s => Assert.True(s >= 4));
 
-        await stop.CancelAsync();
-        await run.WaitAsync(Slow);
+        await paired.StopAsync();
     }
 
     private static Task<MessagesUpdate> NextStatusAsync(AccountEngine engine, string id, int status) =>
@@ -117,8 +78,6 @@ public sealed class BaileysMessageKindsTests : IAsyncLifetime
             if (next is T typed && (match is null || match(typed))) return typed;
         }
     }
-
-    private sealed record StartResult(string Qr);
 
     private sealed record Received(string Id, string From, string? Participant, string Text, string? QuotedId);
 

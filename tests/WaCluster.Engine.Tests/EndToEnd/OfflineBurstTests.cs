@@ -1,12 +1,7 @@
-using WaCluster.Engine.Creds;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.State;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
-using WaCluster.Protocol.Noise.Certificates;
-using WaCluster.Signal.Stores;
-using WaCluster.Simulator;
-using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.EndToEnd;
 
@@ -17,56 +12,23 @@ namespace WaCluster.Engine.Tests.EndToEnd;
 /// failing to decrypt a spent ratchet step.
 /// </summary>
 [Trait("Proof", "engine-baileys")]
-public sealed class OfflineBurstTests : IAsyncLifetime
+public sealed class OfflineBurstTests() : SimulatorConversationTest(seed: 11, slowSeconds: 60)
 {
     private const int Backlog = 100;
     private const int CrashAt = 50;
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
-    private SimulatorHost _host = null!;
-    private NodeHarness _node = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 11 });
-        _node = await NodeHarness.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.CallAsync("sim.stopAll", timeout: Slow);
-        await _node.DisposeAsync();
-        await _host.DisposeAsync();
-    }
 
     [Fact]
     public async Task Hundred_messages_sent_while_offline_arrive_exactly_once_in_few_batches_across_a_crash()
     {
-        var options = new EngineOptions
-        {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
-            InitialPreKeyCount = 30,
-        };
+        var options = OptionsForSimulator();
         var journal = new JournalPersister();
-        var creds = AuthCreds.CreateNew();
-        var first = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), journal, options);
-        var stopFirst = new CancellationTokenSource();
-        var runFirst = first.RunAsync(stopFirst.Token);
-        var qr = (await first.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
-        var ours = await _host.Simulator.ScanAsync(qr, "15550009001").WaitAsync(Slow);
-        await first.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+        var paired = await PairEngineAsync("15550009001", journal, options);
+        var ours = paired.Account;
+        var olga = await StartBaileysAsync("olga");
 
-        var start = await _node.CallAsync<StartResult>("sim.start", new
-        {
-            id = "olga", url = _host.ChatUri.ToString(), rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey), name = "olga",
-        }, Slow);
-        var olga = await _host.Simulator.ScanAsync(start.Qr).WaitAsync(Slow);
-        await _node.CallAsync("sim.waitOpen", new { id = "olga", opens = 1 }, Slow);
-
-        await stopFirst.CancelAsync();
-        await runFirst.WaitAsync(Slow);
+        await paired.StopAsync();
         var texts = Enumerable.Range(1, Backlog).Select(i => $"offline #{i}").ToArray();
-        var sent = await _node.CallAsync<string[]>("sim.send", new { id = "olga", to = ours.Jid, texts }, TimeSpan.FromSeconds(120));
+        var sent = await Node.CallAsync<string[]>("sim.send", new { id = "olga", to = ours.Jid, texts }, TimeSpan.FromSeconds(120));
 
         // Second life: crashes right after journaling message CrashAt, before its receipt and ack leave.
         var (creds2, keys2) = await journal.ReplayAsync();
@@ -114,7 +76,6 @@ public sealed class OfflineBurstTests : IAsyncLifetime
         // Consolidated: the offline burst comes out in few events, not one per message.
         Assert.InRange(secondBatches.Count, 1, 2);
         Assert.InRange(thirdBatches.Count, 1, 2);
-        stopFirst.Dispose();
         stopSecond.Dispose();
     }
 
@@ -129,6 +90,4 @@ public sealed class OfflineBurstTests : IAsyncLifetime
         }
         return batches;
     }
-
-    private sealed record StartResult(string Qr);
 }

@@ -1,0 +1,84 @@
+using WaCluster.Engine.Creds;
+using WaCluster.Engine.Events;
+using WaCluster.Engine.State;
+using WaCluster.Protocol.Noise.Certificates;
+using WaCluster.Signal.Stores;
+using WaCluster.Simulator;
+using WaCluster.TestSupport;
+
+namespace WaCluster.Engine.Tests.Support;
+
+/// <summary>
+/// A seeded simulator plus a node harness for unmodified Baileys clients, started per test class and torn down after
+/// it, with helpers that pair our engines by QR and start Baileys clients against that simulator.
+/// </summary>
+public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40) : IAsyncLifetime
+{
+    protected TimeSpan Slow { get; } = TimeSpan.FromSeconds(slowSeconds);
+    protected SimulatorHost Host { get; private set; } = null!;
+    protected NodeHarness Node { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = seed });
+        Node = await NodeHarness.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Node.CallAsync("sim.stopAll", timeout: Slow);
+        await Node.DisposeAsync();
+        await Host.DisposeAsync();
+    }
+
+    protected EngineOptions OptionsForSimulator() => new()
+    {
+        ServerUri = Host.ChatUri,
+        CertificateVerifier = new CertificateChainVerifier(Host.Simulator.RootPublicKey),
+        InitialPreKeyCount = 30,
+    };
+
+    /// <summary>A new engine with an in-memory Signal store, running and paired by QR to <paramref name="phone"/>.</summary>
+    protected async Task<PairedEngine> PairEngineAsync(string phone, IEngineStatePersister persister, EngineOptions? options = null)
+    {
+        var creds = AuthCreds.CreateNew();
+        var store = new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId);
+        var engine = new AccountEngine(creds, store, persister, options ?? OptionsForSimulator());
+        var stop = new CancellationTokenSource();
+        var run = engine.RunAsync(stop.Token);
+        var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
+        var account = await Host.Simulator.ScanAsync(qr, phone).WaitAsync(Slow);
+        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
+        return new PairedEngine(engine, account, store, stop, run, Slow);
+    }
+
+    /// <summary>Starts the Baileys client <paramref name="id"/> (named the same), links it by QR and waits for it to open.</summary>
+    protected async Task<AccountInfo> StartBaileysAsync(string id)
+    {
+        var start = await Node.CallAsync<StartResult>("sim.start", new
+        {
+            id, url = Host.ChatUri.ToString(), rootKey = Convert.ToBase64String(Host.Simulator.RootPublicKey), name = id,
+        }, Slow);
+        var account = await Host.Simulator.ScanAsync(start.Qr).WaitAsync(Slow);
+        await Node.CallAsync("sim.waitOpen", new { id, opens = 1 }, Slow);
+        return account;
+    }
+
+    private sealed record StartResult(string Qr);
+}
+
+/// <summary>A running engine paired to <see cref="Account"/>; <see cref="StopAsync"/> cancels it and waits for its run to end.</summary>
+public sealed class PairedEngine(AccountEngine engine, AccountInfo account, InMemorySignalProtocolStore store, CancellationTokenSource stop, Task run,
+    TimeSpan stopTimeout)
+{
+    public AccountEngine Engine => engine;
+    public AccountInfo Account => account;
+    public InMemorySignalProtocolStore Store => store;
+
+    public async Task StopAsync()
+    {
+        await stop.CancelAsync();
+        await run.WaitAsync(stopTimeout);
+        stop.Dispose();
+    }
+}
