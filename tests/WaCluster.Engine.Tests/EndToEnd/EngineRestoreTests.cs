@@ -31,7 +31,9 @@ public sealed class EngineRestoreTests() : SimulatorConversationTest(seed: 9)
         var whileDown = await Node.CallAsync<string[]>("sim.send", new { id = "rita", to = ours.Jid, texts = new[] { "while down 1", "while down 2" } }, Slow);
 
         var (restoredCreds, restoredKeys) = await journal.ReplayAsync();
-        var second = new AccountEngine(restoredCreds, restoredKeys, journal, options);
+        // The dedupe window comes back with the journal too: the crash may have fallen between persisting "early" and
+        // acking it, and the server then delivers it again.
+        var second = new AccountEngine(restoredCreds, restoredKeys, journal, options, receivedMessageKeys: journal.ReceivedKeys);
         using var stopSecond = new CancellationTokenSource();
         var runSecond = second.RunAsync(stopSecond.Token);
         // The offline backlog may arrive before the connection reports open: keep it.
