@@ -5,7 +5,6 @@ using WaCluster.Engine.Keys;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
-using WaCluster.Protocol.Noise.Certificates;
 using WaCluster.Signal.Stores;
 using WaCluster.Simulator;
 
@@ -27,11 +26,7 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
     [Fact]
     public async Task Pairs_by_qr_restarts_logs_in_uploads_pre_keys_then_logs_in_again_from_persisted_creds()
     {
-        var options = new EngineOptions
-        {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
-        };
+        var options = _host.EngineOptions();
         var creds = AuthCreds.CreateNew();
         var store = new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId);
         var persister = new RecordingPersister();
@@ -91,10 +86,8 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
     [Fact]
     public async Task Refills_pre_keys_when_the_server_reports_them_low()
     {
-        var options = new EngineOptions
+        var options = _host.EngineOptions() with
         {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
             InitialPreKeyCount = 8,
         };
         var creds = AuthCreds.CreateNew();
@@ -134,10 +127,8 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
     [Fact]
     public async Task Pairs_by_pairing_code_then_logs_in()
     {
-        var options = new EngineOptions
+        var options = _host.EngineOptions() with
         {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
             InitialPreKeyCount = 20,
         };
         var creds = AuthCreds.CreateNew();
@@ -167,10 +158,8 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
     [Fact]
     public async Task Reconnects_with_backoff_after_a_dropped_connection_and_stops_when_logged_out()
     {
-        var options = new EngineOptions
+        var options = _host.EngineOptions() with
         {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
             InitialPreKeyCount = 10,
         };
         var creds = AuthCreds.CreateNew();
@@ -206,10 +195,8 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
     [Fact]
     public async Task Usync_lists_devices_and_lids_and_answers_on_whatsapp()
     {
-        var options = new EngineOptions
+        var options = _host.EngineOptions() with
         {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
             InitialPreKeyCount = 10,
         };
         var creds = AuthCreds.CreateNew();

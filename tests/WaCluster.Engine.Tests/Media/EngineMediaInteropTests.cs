@@ -231,10 +231,8 @@ public sealed class EngineMediaInteropTests : IAsyncLifetime
 
     private async Task<(AccountEngine Engine, AccountInfo Account)> PairEngineAsync(string phone, MediaCertificateValidator? validator)
     {
-        var options = new EngineOptions
+        var options = _host.EngineOptions() with
         {
-            ServerUri = _host.ChatUri,
-            CertificateVerifier = new CertificateChainVerifier(_host.Simulator.RootPublicKey),
             InitialPreKeyCount = 30,
             MediaCertificateValidator = validator,
             CustomMediaHosts = [DeadHost],

@@ -1,7 +1,6 @@
 using WaCluster.Engine.Creds;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.State;
-using WaCluster.Protocol.Noise.Certificates;
 using WaCluster.Signal.Stores;
 using WaCluster.Simulator;
 using WaCluster.TestSupport;
@@ -31,12 +30,7 @@ public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40) 
         await Host.DisposeAsync();
     }
 
-    protected EngineOptions OptionsForSimulator() => new()
-    {
-        ServerUri = Host.ChatUri,
-        CertificateVerifier = new CertificateChainVerifier(Host.Simulator.RootPublicKey),
-        InitialPreKeyCount = 30,
-    };
+    protected EngineOptions OptionsForSimulator() => Host.EngineOptions() with { InitialPreKeyCount = 30 };
 
     /// <summary>A new engine with an in-memory Signal store, running and paired by QR to <paramref name="phone"/>.</summary>
     protected async Task<PairedEngine> PairEngineAsync(string phone, IEngineStatePersister persister, EngineOptions? options = null)
