@@ -17,7 +17,7 @@ namespace WaCluster.Actors.Connection;
 /// and translates between the engine and the account's Link* messages. It holds no durable state of its own, so the
 /// backoff supervisor may restart it at will.
 /// </summary>
-internal sealed class EngineConnection : ReceiveActor
+internal sealed partial class EngineConnection : ReceiveActor
 {
     private readonly AccountConnectionContext _context;
     private readonly EngineOptions _options;
