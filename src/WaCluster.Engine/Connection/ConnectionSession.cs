@@ -179,6 +179,9 @@ internal sealed class ConnectionSession(AccountEngine engine)
             case "receipt":
                 await engine.OnReceiptAsync(this, node, token).ConfigureAwait(false);
                 break;
+            case "presence" or "chatstate":
+                engine.OnPresence(node);
+                break;
             case "notification" or "call":
                 // Handled in later slices; acked now so the server does not redeliver them forever.
                 await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);

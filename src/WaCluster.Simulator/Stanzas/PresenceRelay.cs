@@ -1,10 +1,11 @@
 using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
 using WaCluster.Simulator.Accounts;
 
 namespace WaCluster.Simulator.Stanzas;
 
 /// <summary>
-/// Presence (available/unavailable, subscriptions) and chat states (composing, paused), pushed live only: neither is
+/// Presence (available/unavailable, subscriptions) and chat states (composing, paused) to a user or a group, pushed live only: neither is
 /// queued for offline devices, as on WhatsApp.
 /// </summary>
 internal static class PresenceRelay
@@ -33,12 +34,32 @@ internal static class PresenceRelay
     public static void OnChatState(WaSimulator simulator, SimDevice sender, BinaryNode chatState)
     {
         var to = chatState.RequireJid("to");
+        if (to.IsGroup)
+        {
+            RelayToGroup(simulator, sender, chatState, to);
+            return;
+        }
         var target = simulator.Directory.Find(to);
         if (target is null || chatState.ContentKind != NodeContentKind.Children) return;
         var relayed = new BinaryNode("chatstate", [("from", to.IsLid ? sender.User.LidJid : sender.User.PnJid)], chatState.Children.AsSpan());
         foreach (var device in target.Companions.Values)
         {
             if (device != sender) device.Connection?.Send(relayed);
+        }
+    }
+
+    // In a group the state comes from the group, naming the member who types; only members may send one.
+    private static void RelayToGroup(WaSimulator simulator, SimDevice sender, BinaryNode chatState, Jid group)
+    {
+        if (!simulator.Groups.TryGetValue(group.User, out var target) || !target.IsMember(sender.User)) return;
+        if (chatState.ContentKind != NodeContentKind.Children) return;
+        var relayed = new BinaryNode("chatstate", [("from", group), ("participant", sender.User.PnJid)], chatState.Children.AsSpan());
+        foreach (var (member, _) in target.Members)
+        {
+            foreach (var device in member.Companions.Values)
+            {
+                if (device != sender) device.Connection?.Send(relayed);
+            }
         }
     }
 

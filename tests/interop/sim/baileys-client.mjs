@@ -51,6 +51,8 @@ export class SimClient {
     this.changes = [] // { id, kind: 'reaction' | 'edit' | 'revoke', targetId, text } for incoming reactions, edits and revokes
     this.images = new Map() // message id -> the received image message, for download
     this.statuses = new Map() // message id -> highest status seen
+    this.presences = [] // { id, participant, lastKnownPresence, lastSeen } per presence.update entry
+    this.groupEvents = [] // { event: 'groups.update' | 'group-participants.update', ...payload }
     this.opens = 0
     this.closes = []
     this.stopped = false
@@ -126,6 +128,20 @@ export class SimClient {
       }
       this.notify()
     })
+    sock.ev.on('presence.update', ({ id, presences }) => {
+      for (const [participant, p] of Object.entries(presences)) {
+        this.presences.push({ id, participant, lastKnownPresence: p.lastKnownPresence, lastSeen: p.lastSeen ?? null })
+      }
+      this.notify()
+    })
+    sock.ev.on('groups.update', updates => {
+      for (const u of updates) this.groupEvents.push({ event: 'groups.update', ...u })
+      this.notify()
+    })
+    sock.ev.on('group-participants.update', u => {
+      this.groupEvents.push({ event: 'group-participants.update', id: u.id, author: u.author ?? null, action: u.action, participants: u.participants.map(p => typeof p === 'string' ? p : p.id) })
+      this.notify()
+    })
     sock.ev.on('messages.update', updates => {
       for (const { key, update } of updates) {
         if (key.fromMe && typeof update.status === 'number') {
@@ -166,6 +182,10 @@ export class SimClient {
     this.sent.set(sent.key.id, sent.message)
     return sent.key.id
   }
+
+  waitPresences (count, timeoutMs) { return waitFor(this, () => this.presences.length >= count, timeoutMs, `${count} presence updates`) }
+
+  waitGroupEvents (count, timeoutMs) { return waitFor(this, () => this.groupEvents.length >= count, timeoutMs, `${count} group events`) }
 
   waitChanges (count, timeoutMs) { return waitFor(this, () => this.changes.length >= count, timeoutMs, `${count} reactions/edits/revokes`) }
 
