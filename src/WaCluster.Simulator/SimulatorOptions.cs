@@ -30,6 +30,9 @@ public sealed record SimulatorOptions
     /// <summary>Largest media upload accepted by the media host.</summary>
     public long MaxMediaSize { get; init; } = 64L << 20;
 
+    /// <summary>How long an uploaded media blob stays downloadable (then 410 Gone until re-uploaded); null: forever.</summary>
+    public TimeSpan? MediaLifetime { get; init; }
+
     /// <summary>How many QR refs a registering client gets in its pair-device stanza.</summary>
     public int PairingRefCount { get; init; } = 6;
 

@@ -37,6 +37,7 @@ public sealed class WaSimulator
         Options = options ?? new SimulatorOptions();
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Random = new Random(Options.Seed);
+        Media = new MediaStore(Options.MediaLifetime);
         Directory = new UserDirectory(Random, user => new PhoneInbox(this, user));
         var root = Curve25519.GenerateKeyPair();
         RootPublicKey = root.PublicKey;
@@ -49,7 +50,7 @@ public sealed class WaSimulator
     public SimulatorCounters Counters { get; } = new();
 
     /// <summary>Encrypted media blobs uploaded through the media host.</summary>
-    public MediaStore Media { get; } = new();
+    public MediaStore Media { get; }
 
     /// <summary>host:port of the HTTPS media host announced in media_conn; set by the host once it listens.</summary>
     public string? MediaHostName { get; internal set; }

@@ -69,6 +69,7 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
     private async Task<DecryptedMedia> DownloadAsync(MediaLocation media, Func<Stream, Task<DecryptedMedia>> decrypt, CancellationToken cancellationToken)
     {
         var failures = new List<Exception>();
+        int? gone = null;
         foreach (var url in await CandidateUrlsAsync(media, cancellationToken).ConfigureAwait(false))
         {
             try
@@ -78,7 +79,9 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
-                    failures.Add(new MediaTransferException($"download from {url.Host} answered HTTP {(int)response.StatusCode}"));
+                    var status = (int)response.StatusCode;
+                    if (status is 404 or 410) gone ??= status;
+                    failures.Add(new MediaTransferException($"download from {url.Host} answered HTTP {status}"));
                     continue;
                 }
                 await using var blob = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -90,6 +93,8 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
                 failures.Add(ex);
             }
         }
+        // A host that answered but no longer has the blob means the media expired, whatever unreachable hosts did.
+        if (gone is { } code) throw new MediaExpiredException($"{media.Kind} media is gone from the media host (HTTP {code})", code, new AggregateException(failures));
         throw new MediaTransferException($"{media.Kind} download failed on every host", new AggregateException(failures));
     }
 

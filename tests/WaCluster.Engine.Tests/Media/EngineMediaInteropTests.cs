@@ -1,15 +1,9 @@
 using System.Security.Cryptography;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
 using WaCluster.Engine.Media;
-using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Media;
 using WaCluster.Protocol.Noise.Certificates;
 using WaCluster.Protocol.Proto;
-using WaCluster.Signal.Stores;
-using WaCluster.Simulator;
-using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.Media;
 
@@ -19,40 +13,17 @@ namespace WaCluster.Engine.Tests.Media;
 /// by Baileys' downloadMediaMessage to identical bytes with the fields Baileys fills.
 /// </summary>
 [Trait("Proof", "media-interop")]
-public sealed class EngineMediaInteropTests : IAsyncLifetime
+public sealed class EngineMediaInteropTests : MediaSimulatorTest
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
-
-    // A closed loopback port: every transfer first fails there and must move on to the real host.
-    private const string DeadHost = "127.0.0.1:9";
-
-    private SimulatorHost _host = null!;
-    private NodeHarness _node = null!;
-    private readonly List<Func<Task>> _stops = [];
-
-    public async Task InitializeAsync()
-    {
-        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 11 });
-        _node = await NodeHarness.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var stop in _stops) await stop();
-        await _node.CallAsync("sim.stopAll", timeout: Slow);
-        await _node.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     private static readonly string[] Kinds = ["image", "video", "audio", "ptt", "document", "sticker"];
 
     [Fact]
     public async Task Baileys_sends_every_media_kind_and_the_engine_downloads_identical_verified_bytes()
     {
-        var (ours, account) = await PairEngineAsync("15550007001", MediaTls.Pinned(_host.Certificate));
+        var (ours, account) = await PairEngineAsync("15550007001", MediaTls.Pinned(Host.Certificate));
         var bob = await PairBaileysAsync("bob");
         var items = Kinds.Select(BaileysItem).ToArray();
-        await _node.CallAsync<MediaSummary[]>("media.sim.send", new { id = "bob", to = account.Jid, items = items.Select(i => i.Args).ToArray() }, Slow);
+        await Node.CallAsync<MediaSummary[]>("media.sim.send", new { id = "bob", to = account.Jid, items = items.Select(i => i.Args).ToArray() }, Slow);
 
         var received = await NextMessagesAsync(ours, items.Length);
         Assert.All(received, m => Assert.Equal(bob.Jid, m.Key.RemoteJid.ToString()));
@@ -101,9 +72,9 @@ public sealed class EngineMediaInteropTests : IAsyncLifetime
     [Fact]
     public async Task The_engine_sends_every_media_kind_and_Baileys_downloads_identical_bytes()
     {
-        var (ours, account) = await PairEngineAsync("15550007002", MediaTls.Pinned(_host.Certificate));
+        var (ours, account) = await PairEngineAsync("15550007002", MediaTls.Pinned(Host.Certificate));
         var bob = await PairBaileysAsync("bob");
-        await _node.CallAsync("media.sim.watch", new { id = "bob" }, Slow);
+        await Node.CallAsync("media.sim.watch", new { id = "bob" }, Slow);
         var thumbnail = RandomNumberGenerator.GetBytes(700);
         var sends = new OutgoingMedia[]
         {
@@ -118,13 +89,13 @@ public sealed class EngineMediaInteropTests : IAsyncLifetime
         var ids = new List<string>();
         foreach (var (media, _) in sends) ids.Add((await ours.SendMediaAsync(Jid.Parse(bob.Jid), media)).Id);
 
-        var atBob = await _node.CallAsync<MediaSummary[]>("media.sim.waitMedia", new { id = "bob", count = sends.Length }, Slow);
+        var atBob = await Node.CallAsync<MediaSummary[]>("media.sim.waitMedia", new { id = "bob", count = sends.Length }, Slow);
         for (var i = 0; i < sends.Length; i++)
         {
             var summary = Assert.Single(atBob, s => s.Id == ids[i]);
             var (media, data) = sends[i];
             Assert.Equal(media.Kind.ToString().ToLowerInvariant(), summary.Kind);
-            var downloaded = Convert.FromBase64String(await _node.CallAsync<string>("media.sim.download", new { id = "bob", messageId = ids[i] }, Slow));
+            var downloaded = Convert.FromBase64String(await Node.CallAsync<string>("media.sim.download", new { id = "bob", messageId = ids[i] }, Slow));
             Assert.Equal(data, downloaded);
             Assert.Equal(data.Length, summary.FileLength);
             Assert.Equal(SHA256.HashData(data), Convert.FromBase64String(summary.FileSha256!));
@@ -155,15 +126,15 @@ public sealed class EngineMediaInteropTests : IAsyncLifetime
         using var other = CreateOtherCertificate();
         var (wrongPin, _) = await PairEngineAsync("15550007004", MediaTls.Pinned(other));
         await Assert.ThrowsAsync<MediaTransferException>(() => wrongPin.SendMediaAsync(Jid.Parse(bob.Jid), Media(MediaKind.Image, 1000)));
-        Assert.Equal(0, _host.Simulator.Media.Count);
+        Assert.Equal(0, Host.Simulator.Media.Count);
     }
 
     [Fact]
     public async Task Media_flows_both_ways_in_a_group_with_a_Baileys_member()
     {
-        var (ours, _) = await PairEngineAsync("15550007005", MediaTls.Pinned(_host.Certificate));
+        var (ours, _) = await PairEngineAsync("15550007005", MediaTls.Pinned(Host.Certificate));
         var bob = await PairBaileysAsync("bob");
-        await _node.CallAsync("media.sim.watch", new { id = "bob" }, Slow);
+        await Node.CallAsync("media.sim.watch", new { id = "bob" }, Slow);
         var group = (await ours.CreateGroupAsync("media team", [Jid.Parse(bob.Jid)])).Id;
 
         var image = Media(MediaKind.Image, 33_333) with { Caption = "to the group" };
@@ -172,14 +143,14 @@ public sealed class EngineMediaInteropTests : IAsyncLifetime
         var documentBytes = ((MemoryStream)document.Content).ToArray();
         var ids = new[] { (await ours.SendMediaAsync(group, image)).Id, (await ours.SendMediaAsync(group, document)).Id };
 
-        var atBob = await _node.CallAsync<MediaSummary[]>("media.sim.waitMedia", new { id = "bob", count = 2 }, Slow);
+        var atBob = await Node.CallAsync<MediaSummary[]>("media.sim.waitMedia", new { id = "bob", count = 2 }, Slow);
         Assert.Equal(ids.Order(), atBob.Select(s => s.Id).Order());
-        Assert.Equal(imageBytes, Convert.FromBase64String(await _node.CallAsync<string>("media.sim.download", new { id = "bob", messageId = ids[0] }, Slow)));
-        Assert.Equal(documentBytes, Convert.FromBase64String(await _node.CallAsync<string>("media.sim.download", new { id = "bob", messageId = ids[1] }, Slow)));
+        Assert.Equal(imageBytes, Convert.FromBase64String(await Node.CallAsync<string>("media.sim.download", new { id = "bob", messageId = ids[0] }, Slow)));
+        Assert.Equal(documentBytes, Convert.FromBase64String(await Node.CallAsync<string>("media.sim.download", new { id = "bob", messageId = ids[1] }, Slow)));
         Assert.Equal("to the group", atBob.Single(s => s.Id == ids[0]).Caption);
 
         var sticker = BaileysItem("sticker");
-        await _node.CallAsync<MediaSummary[]>("media.sim.send", new { id = "bob", to = group.ToString(), items = new[] { sticker.Args } }, Slow);
+        await Node.CallAsync<MediaSummary[]>("media.sim.send", new { id = "bob", to = group.ToString(), items = new[] { sticker.Args } }, Slow);
         var received = Assert.Single(await NextMessagesAsync(ours, 1));
         Assert.Equal(group, received.Key.RemoteJid);
         using var downloaded = new MemoryStream();
@@ -197,8 +168,6 @@ public sealed class EngineMediaInteropTests : IAsyncLifetime
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    private static OutgoingMedia Media(MediaKind kind, int length) => new(kind, new MemoryStream(RandomNumberGenerator.GetBytes(length)));
-
     private static (object Args, byte[] Data, byte[]? Thumbnail) BaileysItem(string kind)
     {
         var data = RandomNumberGenerator.GetBytes(kind == "video" ? 200_003 : 30_000 + kind.Length);
@@ -214,62 +183,4 @@ public sealed class EngineMediaInteropTests : IAsyncLifetime
         };
         return (args, data, thumbnail);
     }
-
-    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes);
-
-    private static async Task<IReadOnlyList<ReceivedMessage>> NextMessagesAsync(AccountEngine engine, int count)
-    {
-        var messages = new List<ReceivedMessage>();
-        while (messages.Count < count)
-        {
-            var next = await engine.Events.NextAsync<EngineEvent>(e => e is MessagesUpsert or EngineError, seconds: 60);
-            if (next is EngineError error) throw new Xunit.Sdk.XunitException($"engine error in {error.Context}: {error.Error}");
-            messages.AddRange(((MessagesUpsert)next).Messages);
-        }
-        return messages;
-    }
-
-    private async Task<(AccountEngine Engine, AccountInfo Account)> PairEngineAsync(string phone, MediaCertificateValidator? validator)
-    {
-        var options = _host.EngineOptions() with
-        {
-            InitialPreKeyCount = 30,
-            MediaCertificateValidator = validator,
-            CustomMediaHosts = [DeadHost],
-        };
-        var creds = AuthCreds.CreateNew();
-        var engine = new AccountEngine(creds, new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId), new RecordingPersister(), options);
-        var stop = new CancellationTokenSource();
-        var run = engine.RunAsync(stop.Token);
-        var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
-        var account = await _host.Simulator.ScanAsync(qr, phone).WaitAsync(Slow);
-        await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
-        _stops.Add(async () =>
-        {
-            await stop.CancelAsync();
-            await run.WaitAsync(Slow);
-            stop.Dispose();
-        });
-        return (engine, account);
-    }
-
-    private async Task<AccountInfo> PairBaileysAsync(string id)
-    {
-        var start = await _node.CallAsync<StartResult>("sim.start", new
-        {
-            id,
-            url = _host.ChatUri.ToString(),
-            rootKey = Convert.ToBase64String(_host.Simulator.RootPublicKey),
-            name = id,
-        }, Slow);
-        var account = await _host.Simulator.ScanAsync(start.Qr).WaitAsync(Slow);
-        await _node.CallAsync("sim.waitOpen", new { id, opens = 1 }, Slow);
-        return account;
-    }
-
-    private sealed record StartResult(string Qr);
-
-    private sealed record MediaSummary(string Id, string Kind, string? Mimetype, string? Caption, string? FileName, bool? Ptt, bool? GifPlayback,
-        long? Seconds, long? Width, long? Height, long FileLength, long? MediaKeyTimestamp, string? Url, string? DirectPath, string? JpegThumbnail,
-        string? FileSha256, string? FileEncSha256, int MediaKeyLength);
 }
