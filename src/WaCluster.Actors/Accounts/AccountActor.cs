@@ -21,12 +21,16 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 {
     private const string ConnectionName = "connection";
 
+    // How many replayed incoming messages are published again after a recovery (see OnRecovered).
+    private const int RepublishedOnRecovery = 256;
+
     private readonly string _accountId;
     private readonly AccountActorSettings _settings;
     private readonly IAccountConnectionFactory _connections;
     private readonly IAccountEventPublisher _publisher;
     private readonly AccountState _state;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Queue<LinkInbound> _replayedInbound = new();
     private IActorRef? _connection;
     private ConnectionState _connectionState = ConnectionState.Disconnected;
 
@@ -52,7 +56,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
 
         Recover<SnapshotOffer>(offer => _state.Apply((AccountSnapshot)offer.Snapshot));
-        Recover<IAccountJournalEvent>(_state.Apply);
+        Recover<IAccountJournalEvent>(OnReplayed);
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<StartAccount>(OnStart);
@@ -90,8 +94,28 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         IAccountEventPublisher publisher) =>
         Akka.Actor.Props.Create(() => new AccountActor(accountId, settings, connections, publisher));
 
+    private void OnReplayed(IAccountJournalEvent journalEvent)
+    {
+        _state.Apply(journalEvent);
+        if (journalEvent is InboundStored { Message: { } inbound })
+        {
+            _replayedInbound.Enqueue(inbound);
+            if (_replayedInbound.Count > RepublishedOnRecovery)
+            {
+                _replayedInbound.Dequeue();
+            }
+        }
+    }
+
     private void OnRecovered()
     {
+        // A crash may fall between a message's journal write and its publication, and the server will not deliver it
+        // again (the engine dedupes it from the journal): the latest replayed messages are published once more.
+        // Subscribers deduplicate by message id, as at-least-once delivery requires.
+        while (_replayedInbound.TryDequeue(out var inbound))
+        {
+            PublishReceived(inbound);
+        }
         if (_state.Started && !_state.LoggedOut)
         {
             RequestConnectSlot();
@@ -176,9 +200,9 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             events.Add(new CredsStored { Creds = change.Creds });
         }
-        if (!change.SignalChange.IsEmpty)
+        if (!change.SignalChange.IsEmpty || change.ReceivedKeys.Count > 0)
         {
-            events.Add(new SignalStateStored { SignalChange = change.SignalChange });
+            events.Add(new SignalStateStored { SignalChange = change.SignalChange, ReceivedKeys = { change.ReceivedKeys } });
         }
         // Messages and the session change that decrypted them go in one atomic write: the server is acked after it.
         var received = change.Received.Where(inbound => !_state.Recent.Contains(inbound.MessageId)).ToList();
@@ -278,7 +302,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             return;
         }
-        var context = new AccountConnectionContext(_accountId, Self, _state.Creds, _state.SignalChanges);
+        // Copies: the child reads them on its own thread while this actor goes on changing the state.
+        var context = new AccountConnectionContext(_accountId, Self, _state.Creds, [.. _state.SignalChanges], [.. _state.ReceivedKeys.InOrder]);
         var childProps = _connections.CreateConnectionProps(context);
         if (childProps is null)
         {

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Engine.State;
 
 namespace WaCluster.Actors.Accounts;
 
@@ -18,6 +19,7 @@ public sealed class AccountState
     public AccountState(int dedupeCapacity)
     {
         Recent = new DedupeWindow(dedupeCapacity);
+        ReceivedKeys = new DedupeWindow(ReceivedMessageWindow.DefaultCapacity);
     }
 
     public bool Started { get; private set; }
@@ -34,6 +36,9 @@ public sealed class AccountState
     public int OutboxCount => _outbox.Count;
 
     public DedupeWindow Recent { get; }
+
+    /// <summary>The engine's dedupe window ("sender|id" of decrypted messages), handed to every engine the account rebuilds.</summary>
+    public DedupeWindow ReceivedKeys { get; }
 
     public bool IsPending(string messageId) => _outbox.ContainsKey(messageId);
 
@@ -54,7 +59,14 @@ public sealed class AccountState
                 Creds = stored.Creds;
                 break;
             case SignalStateStored stored:
-                _signalChanges.Add(stored.SignalChange);
+                if (!stored.SignalChange.IsEmpty)
+                {
+                    _signalChanges.Add(stored.SignalChange);
+                }
+                foreach (var key in stored.ReceivedKeys)
+                {
+                    ReceivedKeys.Add(key);
+                }
                 break;
             case SendIntentStored stored:
                 _outbox[stored.Intent.MessageId] = stored.Intent;
@@ -90,6 +102,7 @@ public sealed class AccountState
         snapshot.SignalChanges.AddRange(_signalChanges);
         snapshot.Outbox.AddRange(Outbox);
         snapshot.RecentMessageIds.AddRange(Recent.InOrder);
+        snapshot.ReceivedKeys.AddRange(ReceivedKeys.InOrder);
         return snapshot;
     }
 
@@ -108,6 +121,10 @@ public sealed class AccountState
         foreach (var id in snapshot.RecentMessageIds)
         {
             Recent.Add(id);
+        }
+        foreach (var key in snapshot.ReceivedKeys)
+        {
+            ReceivedKeys.Add(key);
         }
     }
 

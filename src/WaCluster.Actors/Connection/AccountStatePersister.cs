@@ -29,6 +29,7 @@ internal sealed class AccountStatePersister(IActorRef account, TimeSpan timeout)
         }
         foreach (var received in change.ReceivedMessages ?? [])
         {
+            message.ReceivedKeys.Add(ReceivedMessageWindow.KeyOf(received));
             if (received.Text is { } text)
             {
                 message.Received.Add(new LinkInbound

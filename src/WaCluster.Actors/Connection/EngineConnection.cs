@@ -65,7 +65,8 @@ internal sealed partial class EngineConnection : ReceiveActor
     private async Task<DisconnectInfo> RunAsync(IActorRef self, CancellationToken cancellationToken)
     {
         var (creds, keys) = await RestoreAsync(_context).ConfigureAwait(false);
-        var engine = new AccountEngine(creds, keys, new AccountStatePersister(_context.Account, _persistTimeout), _options);
+        var engine = new AccountEngine(creds, keys, new AccountStatePersister(_context.Account, _persistTimeout), _options,
+            receivedMessageKeys: _context.ReceivedKeys);
         self.Tell(new EngineReady(engine));
         var events = ForwardEventsAsync(engine, self, cancellationToken);
         try

@@ -20,7 +20,8 @@ public sealed class AccountConnectionContext(
     string accountId,
     IActorRef account,
     ByteString? creds,
-    IReadOnlyList<ByteString> signalChanges)
+    IReadOnlyList<ByteString> signalChanges,
+    IReadOnlyList<string>? receivedKeys = null)
 {
     public string AccountId { get; } = accountId;
 
@@ -31,6 +32,9 @@ public sealed class AccountConnectionContext(
     public ByteString? Creds { get; } = creds;
 
     public IReadOnlyList<ByteString> SignalChanges { get; } = signalChanges;
+
+    /// <summary>The engine's dedupe window as journaled, oldest first.</summary>
+    public IReadOnlyList<string> ReceivedKeys { get; } = receivedKeys ?? [];
 
     public override string ToString() => $"AccountConnectionContext({AccountId}, creds {(Creds is null ? "none" : "present")})";
 }

@@ -19,6 +19,7 @@ public sealed class AccountStateTests
         }
         state.Apply(new SendIntentCompleted { MessageId = "a" });
         state.Apply(new InboundStored { Message = new LinkInbound { MessageId = "in", SignalChange = ByteString.CopyFromUtf8("s") } });
+        state.Apply(new SignalStateStored { SignalChange = ByteString.CopyFromUtf8("t"), ReceivedKeys = { "1@s.whatsapp.net|in", "1@s.whatsapp.net|x" } });
 
         var restored = new AccountState(dedupeCapacity: 3);
         restored.Apply(state.ToSnapshot());
@@ -26,7 +27,8 @@ public sealed class AccountStateTests
         Assert.Equal(state.ToSnapshot(), restored.ToSnapshot());
         Assert.Equal(["c", "b"], restored.Outbox.Select(intent => intent.MessageId));
         Assert.Equal("creds", restored.Creds!.ToStringUtf8());
-        Assert.Single(restored.SignalChanges);
+        Assert.Equal(2, restored.SignalChanges.Count);
+        Assert.Equal(["1@s.whatsapp.net|in", "1@s.whatsapp.net|x"], restored.ReceivedKeys.InOrder);
     }
 
     [Fact]
