@@ -14,6 +14,7 @@ public sealed class NoiseConnection : IAsyncDisposable
     private readonly FrameEncoder _encoder;
     private readonly NoiseTransport _transport;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private bool _detached;
 
     internal NoiseConnection(Stream stream, FrameStreamReader reader, FrameEncoder encoder, NoiseTransport transport, byte[] remoteStaticKey)
     {
@@ -35,8 +36,21 @@ public sealed class NoiseConnection : IAsyncDisposable
 
     public TransportCounters Counters => _encoder.Counters;
 
+    /// <summary>
+    /// Hands the established session (cipher pair, frame codecs with any bytes already buffered) to another owner of
+    /// the I/O, such as a stream pipeline that reads and writes the transport itself. Afterwards this connection can
+    /// neither send nor receive, and disposing it closes neither the stream nor the ciphers: the caller owns both.
+    /// </summary>
+    public NoiseSession Detach()
+    {
+        ThrowIfDetached();
+        _detached = true;
+        return new NoiseSession(_transport, _reader.Decoder, _encoder);
+    }
+
     public async ValueTask SendAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken = default)
     {
+        ThrowIfDetached();
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         byte[]? buffer = null;
         try
@@ -61,14 +75,28 @@ public sealed class NoiseConnection : IAsyncDisposable
     /// <summary>The next decrypted frame, or null when the peer closed the stream between frames.</summary>
     public async ValueTask<byte[]?> ReceiveAsync(CancellationToken cancellationToken = default)
     {
+        ThrowIfDetached();
         var frame = await _reader.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
         return frame is { } ciphertext ? _transport.Reader.Decrypt(ciphertext.Span) : null;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_detached)
+        {
+            return;
+        }
         await _stream.DisposeAsync().ConfigureAwait(false);
         _transport.Dispose();
         _sendLock.Dispose();
     }
+
+    private void ThrowIfDetached() =>
+        ObjectDisposedException.ThrowIf(_detached, this);
 }
+
+/// <summary>
+/// An established Noise session detached from its stream: the ciphers (one per direction), the inbound frame decoder
+/// (it may already hold bytes that followed the handshake) and the outbound frame encoder (intro already sent).
+/// </summary>
+public sealed record NoiseSession(NoiseTransport Transport, FrameDecoder Decoder, FrameEncoder Encoder);
