@@ -22,12 +22,15 @@ internal sealed partial class EngineConnection : ReceiveActor
     private readonly AccountConnectionContext _context;
     private readonly EngineOptions _options;
     private readonly TimeSpan _persistTimeout;
+    private readonly EngineTransports _transports;
+    private readonly ActorSystem _system = Context.System;
     private readonly CancellationTokenSource _stop = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private AccountEngine? _engine;
 
-    public EngineConnection(AccountConnectionContext context, EngineOptions options, TimeSpan persistTimeout)
+    public EngineConnection(AccountConnectionContext context, EngineOptions options, TimeSpan persistTimeout, EngineTransports transports)
     {
+        _transports = transports;
         _context = context;
         _options = options;
         _persistTimeout = persistTimeout;
@@ -66,7 +69,7 @@ internal sealed partial class EngineConnection : ReceiveActor
     {
         var (creds, keys) = await RestoreAsync(_context).ConfigureAwait(false);
         var engine = new AccountEngine(creds, keys, new AccountStatePersister(_context.Account, _persistTimeout), _options,
-            receivedMessageKeys: _context.ReceivedKeys);
+            _transports(_system, creds.NoiseKey, cancellationToken), receivedMessageKeys: _context.ReceivedKeys);
         self.Tell(new EngineReady(engine));
         var events = ForwardEventsAsync(engine, self, cancellationToken);
         try
