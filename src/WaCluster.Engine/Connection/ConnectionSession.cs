@@ -260,7 +260,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
     }
 
     /// <summary>Runs a step that waits for server answers without blocking the read loop; any failure becomes an event, never lost.</summary>
-    private void RunBeside(string context, Func<CancellationToken, Task> step, CancellationToken token) =>
+    public void RunBeside(string context, Func<CancellationToken, Task> step, CancellationToken token) =>
         _ = Task.Run(async () =>
         {
             try

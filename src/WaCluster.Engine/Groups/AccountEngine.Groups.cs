@@ -7,6 +7,7 @@ using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
+using WaCluster.Signal.Groups;
 using WaCluster.Signal.Stores;
 
 namespace WaCluster.Engine;
@@ -17,42 +18,83 @@ public sealed partial class AccountEngine
     // the distribution, while the sender key itself is persisted with the other keys.
     private readonly ConcurrentDictionary<Jid, HashSet<Jid>> _senderKeyHolders = new();
 
+    // Groups a member left since our last message there: the next one goes under a fresh sender key. Memory is
+    // enough: the removal notification is acked only once the rotation is persisted, so a crash brings it back.
+    private readonly ConcurrentDictionary<Jid, byte> _pendingRotations = new();
+
     /// <summary>Creates a group with us as super admin and returns its metadata (Baileys' groupCreate).</summary>
     public async Task<GroupMetadata> CreateGroupAsync(string subject, IEnumerable<Jid> participants, CancellationToken cancellationToken = default)
     {
-        var session = _session ?? throw new ConnectionClosedException("not connected");
         var key = MessageIds.New();
-        return GroupQueries.ParseAnswer(await session.QueryAsync(id => GroupQueries.Create(id, subject, key, participants), null, cancellationToken)
-            .ConfigureAwait(false));
+        return GroupQueries.ParseAnswer(await GroupQueryAsync(id => GroupQueries.Create(id, subject, key, participants), cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The group's current metadata as the server has it (Baileys' groupMetadata).</summary>
-    public async Task<GroupMetadata> GetGroupMetadataAsync(Jid group, CancellationToken cancellationToken = default)
-    {
-        var session = _session ?? throw new ConnectionClosedException("not connected");
-        return GroupQueries.ParseAnswer(await session.QueryAsync(id => GroupQueries.Metadata(id, group), null, cancellationToken).ConfigureAwait(false));
-    }
+    public async Task<GroupMetadata> GetGroupMetadataAsync(Jid group, CancellationToken cancellationToken = default) =>
+        GroupQueries.ParseAnswer(await GroupQueryAsync(id => GroupQueries.Metadata(id, group), cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Adds, removes, promotes or demotes members (admins only); returns the error code per participant (null = done).</summary>
+    /// <summary>
+    /// Adds, removes, promotes or demotes members (admins only); returns the error code per participant (null = done).
+    /// After a removal our next message in the group goes under a fresh sender key.
+    /// </summary>
     public async Task<IReadOnlyList<(Jid Participant, string? Error)>> UpdateGroupParticipantsAsync(Jid group, IEnumerable<Jid> participants, string action,
         CancellationToken cancellationToken = default)
     {
-        var session = _session ?? throw new ConnectionClosedException("not connected");
-        var answer = await session.QueryAsync(id => GroupQueries.Participants(id, group, participants, action), null, cancellationToken).ConfigureAwait(false);
-        return GroupQueries.ParseParticipantsAnswer(answer, action);
+        var answer = GroupQueries.ParseParticipantsAnswer(
+            await GroupQueryAsync(id => GroupQueries.Participants(id, group, participants, action), cancellationToken).ConfigureAwait(false), action);
+        // Our own removal notification may come after the caller's next message: rotate for that one already.
+        if (action == "remove" && answer.Any(a => a.Error is null)) ExpectRotation(group);
+        return answer;
     }
 
+    /// <summary>Renames the group (Baileys' groupUpdateSubject).</summary>
+    public Task UpdateGroupSubjectAsync(Jid group, string subject, CancellationToken cancellationToken = default) =>
+        GroupQueryAsync(id => GroupQueries.Subject(id, group, subject), cancellationToken);
+
+    /// <summary>Sets the group description, or removes it when <paramref name="description"/> is null or empty (Baileys' groupUpdateDescription).</summary>
+    public async Task UpdateGroupDescriptionAsync(Jid group, string? description, CancellationToken cancellationToken = default)
+    {
+        var previous = (await GetGroupMetadataAsync(group, cancellationToken).ConfigureAwait(false)).DescriptionId;
+        var newId = MessageIds.New();
+        await GroupQueryAsync(id => GroupQueries.Description(id, group, description, newId, previous), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Only admins send (announcement) or everyone; only admins edit the info (locked) or everyone (Baileys' groupSettingUpdate).</summary>
+    public Task UpdateGroupSettingAsync(Jid group, GroupSetting setting, CancellationToken cancellationToken = default) =>
+        GroupQueryAsync(id => GroupQueries.Setting(id, group, setting), cancellationToken);
+
+    /// <summary>Turns disappearing messages on with a timer in seconds, or off with 0 (Baileys' groupToggleEphemeral).</summary>
+    public Task ToggleGroupEphemeralAsync(Jid group, int seconds, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(seconds);
+        return GroupQueryAsync(id => GroupQueries.Ephemeral(id, group, seconds), cancellationToken);
+    }
+
+    private Task<BinaryNode> GroupQueryAsync(Func<string, BinaryNode> build, CancellationToken cancellationToken) =>
+        (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(build, null, cancellationToken);
+
     /// <summary>
-    /// A w:gp2 notification: announced as group events, then acked. A membership change makes every member device
-    /// get our sender key again with the next message, so newly added devices can read it.
+    /// A w:gp2 notification: announced as group events, then acked. A membership change makes every member device get
+    /// our sender key again with the next message, so newly added devices can read it; a removal also replaces our
+    /// sender key (persisted before the ack), so the removed member cannot read what we send next.
     /// </summary>
     internal async Task OnGroupNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
     {
+        var rotations = new List<Jid>();
         try
         {
             foreach (var groupEvent in GroupNotifications.Parse(notification))
             {
-                if (groupEvent is GroupParticipantsUpdate update) _senderKeyHolders.TryRemove(update.Id, out _);
+                if (groupEvent is GroupParticipantsUpdate update)
+                {
+                    _senderKeyHolders.TryRemove(update.Id, out _);
+                    if (update.Action == "remove" && !update.Participants.Any(IsMe))
+                    {
+                        // Marked at once so a message sent meanwhile already rotates.
+                        ExpectRotation(update.Id);
+                        rotations.Add(update.Id);
+                    }
+                }
                 Emit(groupEvent);
             }
         }
@@ -60,7 +102,48 @@ public sealed partial class AccountEngine
         {
             Emit(new EngineError("group notification " + notification.GetAttribute("id"), ex));
         }
-        await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
+        if (rotations.Count == 0)
+        {
+            await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // Beside the read loop: the Signal lock may be held by a send waiting for an answer this loop must read.
+        session.RunBeside("sender key rotation", async ct =>
+        {
+            foreach (var group in rotations) await RotateSenderKeyAsync(group, ct).ConfigureAwait(false);
+            await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    private bool IsMe(Jid jid) => Creds.Me is { } me && (jid.IsSameUser(Jid.Parse(me.Id)) || (Jid.TryParse(me.Lid, out var lid) && jid.IsSameUser(lid)));
+
+    private void ExpectRotation(Jid group)
+    {
+        _pendingRotations[group] = 0;
+        _senderKeyHolders.TryRemove(group, out _);
+    }
+
+    // Replaces our sender key of the group now, if we have one and a message has not rotated it meanwhile.
+    private async Task RotateSenderKeyAsync(Jid group, CancellationToken cancellationToken)
+    {
+        if (Creds.Me is not { } contact) return;
+        await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_pendingRotations.ContainsKey(group)) return;
+            var transaction = new SignalStoreTransaction(_keys);
+            var name = GroupOutgoingMessage.OwnSenderKey(group, Jid.Parse(contact.Id));
+            if (await transaction.LoadSenderKeyAsync(name).ConfigureAwait(false) is not null)
+            {
+                await new GroupSessionBuilder(transaction).RotateAsync(name).ConfigureAwait(false);
+                await CommitAsync("sender key rotated", Creds, transaction, cancellationToken).ConfigureAwait(false);
+            }
+            _pendingRotations.TryRemove(group, out _);
+        }
+        finally
+        {
+            _signalLock.Release();
+        }
     }
 
     /// <summary>
@@ -76,20 +159,27 @@ public sealed partial class AccountEngine
         var users = metadata.Participants.Select(p => p.Jid.ToNonAd()).Append(me.ToNonAd()).Distinct().ToArray();
         var devices = (await GetDevicesAsync(users, cancellationToken).ConfigureAwait(false)).SelectMany(d => d.Devices).Select(d => d.Jid)
             .Where(j => j != me).Distinct().ToArray();
-        var holders = _senderKeyHolders.GetOrAdd(group, _ => []);
-        Jid[] lacking;
-        lock (holders) lacking = devices.Where(d => !holders.Contains(d)).ToArray();
         var id = MessageIds.New();
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var rotate = _pendingRotations.ContainsKey(group);
+            var holders = _senderKeyHolders.GetOrAdd(group, _ => []);
+            Jid[] lacking;
+            lock (holders) lacking = rotate ? devices : devices.Where(d => !holders.Contains(d)).ToArray();
             var transaction = new SignalStoreTransaction(_keys);
             var result = await GroupOutgoingMessage.EncryptAsync(transaction, Creds, id, group, me, message, lacking,
                 async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
-                stanzaType, mediaType).ConfigureAwait(false);
-            await CommitAsync("group message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
+                stanzaType, mediaType, rotate).ConfigureAwait(false);
+            await CommitAsync(rotate ? "group message sent under a new sender key" : "group message sent", Creds, transaction, cancellationToken)
+                .ConfigureAwait(false);
+            if (rotate) _pendingRotations.TryRemove(group, out _);
             await session.SendAsync(MessageKinds.WithEdit(result.Stanza, edit), cancellationToken).ConfigureAwait(false);
-            lock (holders) holders.UnionWith(result.Distributed);
+            lock (holders)
+            {
+                if (rotate) holders.Clear();
+                holders.UnionWith(result.Distributed);
+            }
         }
         finally
         {

@@ -16,19 +16,34 @@ internal static class GroupNotifications
         var events = new List<EngineEvent>();
         foreach (var change in notification.Children)
         {
-            if (change.Tag == "create" && change.GetChild("group") is { } created)
+            switch (change.Tag)
             {
-                events.Add(new GroupsUpsert([GroupMetadata.Parse(created)]));
-            }
-            else if (change.Tag == "subject")
-            {
-                events.Add(new GroupsUpdate(group, change.GetAttribute("subject"), author));
-            }
-            else if (MemberActions.Contains(change.Tag))
-            {
-                var participants = change.GetChildren("participant").Select(p => p.GetJid("jid") ?? throw new EngineException("w:gp2 participant without a JID"))
-                    .ToArray();
-                events.Add(new GroupParticipantsUpdate(group, author, participants, change.Tag == "leave" ? "remove" : change.Tag));
+                case "create" when change.GetChild("group") is { } created:
+                    events.Add(new GroupsUpsert([GroupMetadata.Parse(created)]));
+                    break;
+                case "subject":
+                    events.Add(new GroupsUpdate(group, author, Subject: change.GetAttribute("subject") ?? string.Empty));
+                    break;
+                case "description":
+                    events.Add(new GroupsUpdate(group, author, Description: change.GetChild("body")?.ContentAsString ?? string.Empty));
+                    break;
+                case "announcement" or "not_announcement":
+                    events.Add(new GroupsUpdate(group, author, Announce: change.Tag == "announcement"));
+                    break;
+                case "locked" or "unlocked":
+                    events.Add(new GroupsUpdate(group, author, Restrict: change.Tag == "locked"));
+                    break;
+                case "ephemeral":
+                    events.Add(new GroupsUpdate(group, author, EphemeralDuration: GroupMetadata.Expiration(change)));
+                    break;
+                case "not_ephemeral":
+                    events.Add(new GroupsUpdate(group, author, EphemeralDuration: 0));
+                    break;
+                case var tag when MemberActions.Contains(tag):
+                    var participants = change.GetChildren("participant")
+                        .Select(p => p.GetJid("jid") ?? throw new EngineException("w:gp2 participant without a JID")).ToArray();
+                    events.Add(new GroupParticipantsUpdate(group, author, participants, tag == "leave" ? "remove" : tag));
+                    break;
             }
         }
         return events;

@@ -12,7 +12,9 @@ namespace WaCluster.Engine.Messaging;
 
 /// <summary>
 /// Encrypts one group message: the content once with our sender key (skmsg), plus, for member devices that do not have
-/// our sender key yet, a pairwise message carrying its distribution. All Signal changes stay in the transaction.
+/// our sender key yet, a pairwise message carrying its distribution. With <c>rotate</c> the sender key is replaced first
+/// (a member left: what follows must be unreadable with the old one), so every listed device gets the new one. All
+/// Signal changes stay in the transaction.
 /// </summary>
 internal static class GroupOutgoingMessage
 {
@@ -22,10 +24,11 @@ internal static class GroupOutgoingMessage
 
     public static async Task<Result> EncryptAsync(SignalStoreTransaction keys, AuthCreds creds, string id, Jid group, Jid me, Message message,
         IReadOnlyList<Jid> lackingSenderKey, Func<IReadOnlyList<Jid>, Task<IReadOnlyDictionary<Jid, Signal.Keys.PreKeyBundle>>> fetchBundles,
-        string stanzaType, string? mediaType)
+        string stanzaType, string? mediaType, bool rotate = false)
     {
         var name = OwnSenderKey(group, me);
-        var distribution = await new GroupSessionBuilder(keys).CreateAsync(name).ConfigureAwait(false);
+        var builder = new GroupSessionBuilder(keys);
+        var distribution = rotate ? await builder.RotateAsync(name).ConfigureAwait(false) : await builder.CreateAsync(name).ConfigureAwait(false);
         var skmsg = await new GroupCipher(keys, name).EncryptAsync(MessagePadding.Pad(message.ToByteArray())).ConfigureAwait(false);
 
         var missing = new List<Jid>();

@@ -8,8 +8,9 @@ using WaCluster.Simulator.Stanzas;
 namespace WaCluster.Simulator.Groups;
 
 /// <summary>
-/// xmlns "w:g2": create, leave and list groups (to "@g.us"); read metadata, change members, ranks, subject and
-/// description (to the group). Members are told of every change with a w:gp2 notification.
+/// xmlns "w:g2": create, leave and list groups (to "@g.us"); read metadata, change members, ranks, subject,
+/// description and settings (announcement, locked, ephemeral; admins only, and once locked subject and description
+/// too) (to the group). Members are told of every change with a w:gp2 notification.
 /// </summary>
 internal static class GroupIq
 {
@@ -51,6 +52,20 @@ internal static class GroupIq
         {
             ChangeMembers(simulator, connection, requester, group, iq, action);
         }
+        else if (iq["type"] == "set" && iq.Children.Count > 0 && (group.Locked || IsSetting(iq.Children[0].Tag)) && !group.IsAdmin(requester))
+        {
+            // Settings are for admins; once locked, so are subject and description.
+            connection.Send(ServerNodes.IqError(iq, 403, "forbidden"));
+        }
+        else if (iq["type"] == "set" && iq.Children.Count > 0 && IsSetting(iq.Children[0].Tag))
+        {
+            var setting = iq.Children[0];
+            ApplySetting(group, setting);
+            connection.Send(ServerNodes.IqResult(iq));
+            GroupNodes.Notify(simulator, group, requester, group.Members.Select(m => m.User), setting.Tag == "ephemeral"
+                ? new BinaryNode("ephemeral", [("expiration", group.EphemeralExpiration.ToString(CultureInfo.InvariantCulture))])
+                : new BinaryNode(setting.Tag));
+        }
         else if (iq["type"] == "set" && iq.GetChild("subject") is { } subject)
         {
             group.Subject = subject.ContentAsString ?? throw new SimulatorException("<subject> has no text");
@@ -70,6 +85,23 @@ internal static class GroupIq
         else
         {
             connection.Send(ServerNodes.IqError(iq, 501, "feature-not-implemented"));
+        }
+    }
+
+    private static bool IsSetting(string tag) => tag is "announcement" or "not_announcement" or "locked" or "unlocked" or "ephemeral" or "not_ephemeral";
+
+    private static void ApplySetting(SimGroup group, BinaryNode setting)
+    {
+        switch (setting.Tag)
+        {
+            case "announcement" or "not_announcement": group.Announce = setting.Tag == "announcement"; break;
+            case "locked" or "unlocked": group.Locked = setting.Tag == "locked"; break;
+            case "not_ephemeral": group.EphemeralExpiration = 0; break;
+            default:
+                group.EphemeralExpiration = int.TryParse(setting["expiration"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                    ? seconds
+                    : throw new SimulatorException("<ephemeral> needs a positive expiration");
+                break;
         }
     }
 

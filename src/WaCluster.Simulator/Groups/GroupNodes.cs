@@ -20,6 +20,12 @@ internal static class GroupNodes
         {
             children.Add(new BinaryNode("description", [("id", group.DescriptionId)], [new BinaryNode("body", [], Encoding.UTF8.GetBytes(description))]));
         }
+        if (group.Announce) children.Add(new BinaryNode("announcement"));
+        if (group.Locked) children.Add(new BinaryNode("locked"));
+        if (group.EphemeralExpiration > 0)
+        {
+            children.Add(new BinaryNode("ephemeral", [("expiration", group.EphemeralExpiration.ToString(CultureInfo.InvariantCulture))]));
+        }
         return new BinaryNode("group",
         [
             ("id", group.Id),

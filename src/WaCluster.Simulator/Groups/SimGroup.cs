@@ -3,7 +3,7 @@ using WaCluster.Simulator.Accounts;
 
 namespace WaCluster.Simulator.Groups;
 
-/// <summary>A group chat: subject, description and members with their admin rank. Guarded by the simulator's state lock.</summary>
+/// <summary>A group chat: subject, description, settings and members with their admin rank. Guarded by the simulator's state lock.</summary>
 public sealed class SimGroup(string id, SimUser creator, string subject, long creation)
 {
     public string Id { get; } = id;
@@ -23,6 +23,15 @@ public sealed class SimGroup(string id, SimUser creator, string subject, long cr
     public string? Description { get; set; }
 
     public string? DescriptionId { get; set; }
+
+    /// <summary>Only admins may send (announcement mode).</summary>
+    public bool Announce { get; set; }
+
+    /// <summary>Only admins may change subject, description and settings (locked).</summary>
+    public bool Locked { get; set; }
+
+    /// <summary>Disappearing-messages timer in seconds; 0 when off.</summary>
+    public int EphemeralExpiration { get; set; }
 
     /// <summary>Members in join order, with their rank: "superadmin", "admin" or null.</summary>
     public List<(SimUser User, string? Rank)> Members { get; } = [];

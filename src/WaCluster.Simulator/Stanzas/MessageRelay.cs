@@ -62,6 +62,11 @@ internal static class MessageRelay
             simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
             return;
         }
+        if (group.Announce && !group.IsAdmin(sender.User))
+        {
+            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
+            return;
+        }
         var pairwise = new Dictionary<SimDevice, BinaryNode[]>();
         foreach (var (target, encrypted) in Targets(message, to, includeDirect: false))
         {

@@ -1,3 +1,4 @@
+using WaCluster.Engine.Connection;
 using WaCluster.Engine.Creds;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.State;
@@ -32,12 +33,15 @@ public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40) 
 
     protected EngineOptions OptionsForSimulator() => Host.EngineOptions() with { InitialPreKeyCount = 30 };
 
-    /// <summary>A new engine with an in-memory Signal store, running and paired by QR to <paramref name="phone"/>.</summary>
-    protected async Task<PairedEngine> PairEngineAsync(string phone, IEngineStatePersister persister, EngineOptions? options = null)
+    /// <summary>A new engine with an in-memory Signal store, running and paired by QR to <paramref name="phone"/>;
+    /// <paramref name="wrapTransport"/> may wrap the engine's WebSocket transport (to record what it sends).</summary>
+    protected async Task<PairedEngine> PairEngineAsync(string phone, IEngineStatePersister persister, EngineOptions? options = null,
+        Func<INodeTransportFactory, INodeTransportFactory>? wrapTransport = null)
     {
         var creds = AuthCreds.CreateNew();
         var store = new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId);
-        var engine = new AccountEngine(creds, store, persister, options ?? OptionsForSimulator());
+        options ??= OptionsForSimulator();
+        var engine = new AccountEngine(creds, store, persister, options, wrapTransport?.Invoke(new WebSocketTransportFactory(options, creds.NoiseKey)));
         var stop = new CancellationTokenSource();
         var run = engine.RunAsync(stop.Token);
         var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;

@@ -81,6 +81,8 @@ export class SimClient {
       getMessage: async key => this.sent.get(key.id)
     })
     this.sock = sock
+    // Kept past a disconnect: the key store it reads stays with this client.
+    this.signalRepository = sock.signalRepository
     sock.ev.on('creds.update', update => {
       Object.assign(this.creds, update)
       // Presence needs a push name; a freshly paired companion has none until the user sets one.
@@ -185,7 +187,11 @@ export class SimClient {
 
   waitPresences (count, timeoutMs) { return waitFor(this, () => this.presences.length >= count, timeoutMs, `${count} presence updates`) }
 
-  waitGroupEvents (count, timeoutMs) { return waitFor(this, () => this.groupEvents.length >= count, timeoutMs, `${count} group events`) }
+  // Counts only `event` entries when given. (Baileys' event buffer keeps only the first groups.update per group of a burst.)
+  waitGroupEvents (count, timeoutMs, event) {
+    const seen = () => this.groupEvents.filter(e => !event || e.event === event)
+    return waitFor(this, () => seen().length >= count && seen(), timeoutMs, `${count} ${event ?? 'group'} events`)
+  }
 
   waitChanges (count, timeoutMs) { return waitFor(this, () => this.changes.length >= count, timeoutMs, `${count} reactions/edits/revokes`) }
 
