@@ -23,7 +23,7 @@ public sealed record AccountInfo(string Phone, string Jid, string Lid, string? D
 /// connections, pairing, routing of stanzas. All state changes happen under <see cref="Gate"/>; handlers never block
 /// under it (sending only queues).
 /// </summary>
-public sealed class WaSimulator
+public sealed partial class WaSimulator
 {
     private readonly Dictionary<string, PendingPairing> _pairingsByRef = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LinkCodeSession> _linkCodesByPhone = new(StringComparer.Ordinal);
@@ -229,23 +229,24 @@ public sealed class WaSimulator
     /// The phone of <paramref name="phoneNumber"/> sends <paramref name="text"/> to <paramref name="to"/> (a user JID):
     /// every linked device of the recipient gets it, the sender's own companions get the device-sent copy. Returns the id.
     /// </summary>
-    public async Task<string> PhoneSendTextAsync(string phoneNumber, string to, string text)
+    public Task<string> PhoneSendTextAsync(string phoneNumber, string to, string text) =>
+        PhoneSendAsync(phoneNumber, to, new Message { Conversation = text }, "text");
+
+    /// <summary>The phone sends <paramref name="message"/> as <see cref="PhoneSendTextAsync"/> sends a text; returns the id.</summary>
+    internal async Task<string> PhoneSendAsync(string phoneNumber, string to, Message message, string stanzaType, string? id = null)
     {
         var chat = Jid.Parse(to).ToUserJid();
         SimUser sender;
         List<PhoneSender.Target> targets;
-        string id;
         lock (Gate)
         {
             sender = Directory.FindByPhone(phoneNumber) ?? throw new SimulatorException($"no user {phoneNumber}");
             var recipient = Directory.Find(chat) ?? throw new SimulatorException($"{to} is not on WhatsApp");
             targets = [.. recipient.Companions.Values.Select(d => new PhoneSender.Target(d, PhoneSender.BundleOf(d.Keys), OwnDevice: false))];
             if (recipient != sender) targets.AddRange(sender.Companions.Values.Select(d => new PhoneSender.Target(d, PhoneSender.BundleOf(d.Keys), OwnDevice: true)));
-            Span<byte> random = stackalloc byte[8];
-            Random.NextBytes(random);
-            id = "3EB0" + Convert.ToHexString(random);
+            id ??= NewMessageId();
         }
-        var encrypted = await PhoneSender.EncryptAsync(sender.Phone, targets, chat, text, Random.Shared);
+        var encrypted = await PhoneSender.EncryptAsync(sender.Phone, targets, chat, message, Random.Shared);
         lock (Gate)
         {
             var now = Now;
@@ -257,7 +258,7 @@ public sealed class WaSimulator
                     ("from", sender.DeviceJid(0, lid)),
                     ("id", id),
                     ("t", ServerNodes.Timestamp(now)),
-                    ("type", "text"),
+                    ("type", stanzaType),
                     (lid ? "sender_pn" : "sender_lid", sender.DeviceJid(0, !lid)),
                     ("recipient", target.OwnDevice ? chat.ToString() : null),
                     ("notify", sender.PushName),
@@ -266,6 +267,14 @@ public sealed class WaSimulator
             }
         }
         return id;
+    }
+
+    /// <summary>A message id as the phone makes them. Called under <see cref="Gate"/> (the seeded random is not thread-safe).</summary>
+    internal string NewMessageId()
+    {
+        Span<byte> random = stackalloc byte[8];
+        Random.NextBytes(random);
+        return "3EB0" + Convert.ToHexString(random);
     }
 
     /// <summary>Texts the phone of <paramref name="phoneNumber"/> decrypted, in arrival order.</summary>

@@ -176,6 +176,13 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 // Beside the read loop: answering may fetch a bundle, whose answer this loop must read.
                 RunBeside("retry receipt", ct => engine.OnRetryReceiptAsync(this, node, ct), token);
                 break;
+            case "receipt" when node.GetAttribute("type") == "server-error":
+                // Beside the read loop: answering re-uploads the media and may need a media_conn answer.
+                RunBeside("media re-upload request", ct => engine.OnMediaRetryRequestAsync(this, node, ct), token);
+                break;
+            case "notification" when node.GetAttribute("type") == "mediaretry":
+                await engine.OnMediaRetryNotificationAsync(this, node, token).ConfigureAwait(false);
+                break;
             case "receipt":
                 await engine.OnReceiptAsync(this, node, token).ConfigureAwait(false);
                 break;

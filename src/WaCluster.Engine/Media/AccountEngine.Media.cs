@@ -24,6 +24,7 @@ public sealed partial class AccountEngine
         var upload = await Media.UploadAsync(media.Content, media.EncryptionType, cancellationToken).ConfigureAwait(false);
         var message = MediaMessages.Build(media, upload);
         var id = await SendMessageAsync(to, message, "media", media.StanzaMediaType, cancellationToken).ConfigureAwait(false);
+        RememberSentMedia(id, media, upload);
         return (id, message);
     }
 

@@ -78,6 +78,22 @@ public static class MediaMessages
         _ => null,
     };
 
+    /// <summary>A copy of <paramref name="message"/> whose media now lives at <paramref name="directPath"/> (after a re-upload).</summary>
+    public static Message WithDirectPath(Message message, string directPath, string url)
+    {
+        var copy = message.Clone();
+        switch (copy)
+        {
+            case { ImageMessage: { } m }: m.DirectPath = directPath; m.Url = url; break;
+            case { VideoMessage: { } m }: m.DirectPath = directPath; m.Url = url; break;
+            case { AudioMessage: { } m }: m.DirectPath = directPath; m.Url = url; break;
+            case { DocumentMessage: { } m }: m.DirectPath = directPath; m.Url = url; break;
+            case { StickerMessage: { } m }: m.DirectPath = directPath; m.Url = url; break;
+            default: throw new MediaTransferException("the message carries no image, video, audio, document or sticker");
+        }
+        return copy;
+    }
+
     private static MediaLocation Location(MediaKind kind, MediaType type, string url, string directPath, ByteString key, ByteString plainHash, ByteString blobHash)
     {
         if (key.Length != MediaKeys.MediaKeyLength) throw new MediaTransferException($"{kind} message has no valid media key");

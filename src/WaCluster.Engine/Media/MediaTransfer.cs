@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using WaCluster.Protocol.Media;
+using WaCluster.Protocol.Proto;
 
 namespace WaCluster.Engine.Media;
 
@@ -12,11 +13,25 @@ namespace WaCluster.Engine.Media;
 internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connections, EngineOptions options, TimeProvider time)
 {
     /// <summary>Encrypts <paramref name="plaintext"/> under a new media key and uploads it (Baileys' getWAUploadToServer).</summary>
-    public async Task<MediaUpload> UploadAsync(Stream plaintext, MediaType type, CancellationToken cancellationToken)
+    public Task<MediaUpload> UploadAsync(Stream plaintext, MediaType type, CancellationToken cancellationToken) =>
+        UploadAsync(plaintext, type, MediaKeys.GenerateMediaKey(), null, cancellationToken);
+
+    /// <summary>
+    /// Uploads the same blob again for a re-upload request: the same key over the same content gives the same blob,
+    /// so the recipient's message stays valid but for its new direct path. Content that changed since is refused.
+    /// </summary>
+    public Task<MediaUpload> ReuploadAsync(Stream plaintext, SentMedia sent, CancellationToken cancellationToken) =>
+        UploadAsync(plaintext, sent.Type, sent.MediaKey, sent.FileEncSha256, cancellationToken);
+
+    private async Task<MediaUpload> UploadAsync(Stream plaintext, MediaType type, byte[] mediaKey, byte[]? expectedBlobHash, CancellationToken cancellationToken)
     {
         // The upload URL names the blob's hash, known only once it is encrypted: encrypt to a temporary file first.
         await using var blob = TemporaryFile();
-        var encrypted = await MediaEncryptor.EncryptAsync(plaintext, blob, type, cancellationToken).ConfigureAwait(false);
+        var encrypted = await MediaEncryptor.EncryptAsync(plaintext, blob, mediaKey, type, cancellationToken).ConfigureAwait(false);
+        if (expectedBlobHash is not null && !encrypted.FileEncSha256.AsSpan().SequenceEqual(expectedBlobHash))
+        {
+            throw new MediaReuploadException(MediaRetryNotification.Types.ResultType.NotFound, "the media content changed since it was sent");
+        }
         var token = Base64Url(encrypted.FileEncSha256);
         var connection = await connections.GetAsync(false, cancellationToken).ConfigureAwait(false);
         var failures = new List<Exception>();
@@ -47,6 +62,10 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
         }
         throw new MediaTransferException("media upload failed on every host", new AggregateException(failures));
     }
+
+    /// <summary>The media hosts of the current media_conn, in the server's order.</summary>
+    public async Task<IReadOnlyList<string>> HostsAsync(CancellationToken cancellationToken) =>
+        (await connections.GetAsync(false, cancellationToken).ConfigureAwait(false)).Hosts;
 
     /// <summary>Downloads and verifies <paramref name="media"/> into <paramref name="destination"/>, which receives only verified plaintext.</summary>
     public async Task<DecryptedMedia> DownloadAsync(MediaLocation media, Stream destination, CancellationToken cancellationToken)

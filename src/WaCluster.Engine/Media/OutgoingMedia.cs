@@ -18,6 +18,16 @@ public enum MediaKind
 /// </summary>
 public sealed record OutgoingMedia(MediaKind Kind, Stream Content)
 {
+    /// <summary>
+    /// Opens the same content again, to answer a recipient's re-upload request once the host dropped the blob. Without
+    /// it such requests are answered "not found". The engine keeps only this delegate, for its last 512 media sends.
+    /// </summary>
+    public Func<Stream>? Reopen { get; init; }
+
+    /// <summary>Media read from a file, which can be reopened for re-upload requests while the file is unchanged.</summary>
+    public static OutgoingMedia FromFile(MediaKind kind, string path) =>
+        new(kind, File.OpenRead(path)) { Reopen = () => File.OpenRead(path) };
+
     public string? Mimetype { get; init; }
 
     /// <summary>Caption under an image, video or document.</summary>

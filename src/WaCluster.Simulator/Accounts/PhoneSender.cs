@@ -10,7 +10,7 @@ using WaCluster.Signal.Sessions;
 namespace WaCluster.Simulator.Accounts;
 
 /// <summary>
-/// The simulated phone sending a 1:1 text: encrypted per device (the recipient's companions, and a device-sent copy
+/// The simulated phone sending a 1:1 message: encrypted per device (the recipient's companions, and a device-sent copy
 /// for its own companions), opening Signal sessions from the devices' published bundles when needed.
 /// </summary>
 internal static class PhoneSender
@@ -18,9 +18,8 @@ internal static class PhoneSender
     /// <summary>One device to encrypt for: its address and the bundle to open a session with if there is none.</summary>
     public sealed record Target(SimDevice Device, PreKeyBundle Bundle, bool OwnDevice);
 
-    public static async Task<List<(Target Target, BinaryNode Enc)>> EncryptAsync(PrimaryPhone phone, IReadOnlyList<Target> targets, Jid chat, string text, Random random)
+    public static async Task<List<(Target Target, BinaryNode Enc)>> EncryptAsync(PrimaryPhone phone, IReadOnlyList<Target> targets, Jid chat, Message message, Random random)
     {
-        var message = new Message { Conversation = text };
         var ownCopy = new Message { DeviceSentMessage = new Message.Types.DeviceSentMessage { DestinationJid = chat.ToString(), Message = message } };
         var result = new List<(Target, BinaryNode)>();
         foreach (var target in targets)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using WaCluster.Protocol.Media;
 
 namespace WaCluster.Simulator.Media;
 
@@ -14,6 +15,7 @@ public sealed class MediaStore(TimeSpan? lifetime = null, TimeProvider? time = n
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, StoredBlob> _blobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _expired = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PhoneSentMedia> _phoneMedia = new(StringComparer.Ordinal);
     private long _nextBlob;
 
     /// <summary>How long an uploaded blob stays downloadable; null keeps it forever.</summary>
@@ -29,12 +31,27 @@ public sealed class MediaStore(TimeSpan? lifetime = null, TimeProvider? time = n
     /// <summary>Stores <paramref name="blob"/> under a new direct path; null when it does not hash to <paramref name="token"/>.</summary>
     public string? Store(string mediaType, string token, byte[] blob)
     {
-        var hash = Convert.ToBase64String(SHA256.HashData(blob)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        if (!string.Equals(hash, token.TrimEnd('='), StringComparison.Ordinal)) return null;
+        if (!string.Equals(Token(blob), token.TrimEnd('='), StringComparison.Ordinal)) return null;
         var path = $"/v/sim/{mediaType}/{Interlocked.Increment(ref _nextBlob)}-{token}.enc";
         _blobs[path] = new StoredBlob(blob, _time.GetUtcNow());
         return path;
     }
+
+    /// <summary>Stores a blob the server side itself uploads (the simulated phone); returns its new direct path.</summary>
+    internal string StoreUploaded(MediaType type, byte[] blob) => Store(UploadFolder(type), Token(blob), blob)!;
+
+    // The path a client would upload to (Baileys' MEDIA_PATH_MAP): stickers with images, voice notes with audio.
+    private static string UploadFolder(MediaType type) => type switch
+    {
+        MediaType.Sticker => "image",
+        MediaType.Ptt => "audio",
+        MediaType.Gif or MediaType.Ptv => "video",
+        _ => type.WireName(),
+    };
+
+    internal void RememberPhoneMedia(string phoneNumber, string messageId, PhoneSentMedia media) => _phoneMedia[phoneNumber + "|" + messageId] = media;
+
+    internal PhoneSentMedia? FindPhoneMedia(string phoneNumber, string messageId) => _phoneMedia.GetValueOrDefault(phoneNumber + "|" + messageId);
 
     /// <summary>The blob at <paramref name="directPath"/>, or whether it expired or never existed.</summary>
     public MediaLookup Find(string directPath)
@@ -57,6 +74,8 @@ public sealed class MediaStore(TimeSpan? lifetime = null, TimeProvider? time = n
 
     /// <summary>Expires every stored blob; returns how many.</summary>
     public int ExpireAll() => _blobs.Keys.Count(Expire);
+
+    private static string Token(byte[] blob) => Convert.ToBase64String(SHA256.HashData(blob)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private sealed record StoredBlob(byte[] Bytes, DateTimeOffset StoredAt);
 }

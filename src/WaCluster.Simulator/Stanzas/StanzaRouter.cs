@@ -44,7 +44,9 @@ internal static class StanzaRouter
             {
                 case "iq": IqRouter.Route(simulator, connection, device, node); break;
                 case "message": MessageRelay.Relay(simulator, device, node); break;
+                case "receipt" when node["type"] == "server-error": Media.MediaRetryRelay.OnRequest(simulator, device, node); break;
                 case "receipt": ReceiptRelay.Relay(simulator, device, node); break;
+                case "notification" when node["type"] == "mediaretry": Media.MediaRetryRelay.OnAnswer(simulator, device, node); break;
                 case "ack": device.Pending.Acknowledge(node.RequireAttribute("id"), node.RequireAttribute("class")); break;
                 case "presence": PresenceRelay.OnPresence(simulator, device, node); break;
                 case "chatstate": PresenceRelay.OnChatState(simulator, device, node); break;

@@ -63,6 +63,25 @@ export const ops = {
     if (!m) throw new Error(`no media message ${messageId} received by ${id}`)
     return toB64(await downloadMediaMessage(m, 'buffer', {}, { logger: silent, reuploadRequest: c.sock.updateMediaMessage }))
   },
+  // Downloads like media.sim.download; when the host answers 404/410 (expired), asks the sender for a re-upload with
+  // Baileys' updateMediaMessage and downloads again. downloadMediaMessage's own reupload hook never fires in
+  // 7.0.0-rc14: it tests error.status, which its Boom errors do not carry (they carry output.statusCode).
+  'media.sim.downloadReuploading': async ({ id, messageId }) => {
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
+    const c = simClient(id)
+    const m = recorded.get(c)?.get(messageId)
+    if (!m) throw new Error(`no media message ${messageId} received by ${id}`)
+    const download = msg => downloadMediaMessage(msg, 'buffer', {}, { logger: silent, reuploadRequest: c.sock.updateMediaMessage })
+    try {
+      return { data: toB64(await download(m)), expiredStatus: null, directPath: summary(m).directPath }
+    } catch (error) {
+      const status = error?.output?.statusCode
+      if (status !== 404 && status !== 410) throw error
+      await c.sock.refreshMediaConn(true) // so the new URL names the media host of this server, not mmg.whatsapp.net
+      const updated = await c.sock.updateMediaMessage(m)
+      return { data: toB64(await download(updated)), expiredStatus: status, directPath: summary(updated).directPath }
+    }
+  },
   // Sends each item as Baileys' sendMessage content; returns [{ id, fileSha256, fileLength }].
   'media.sim.send': async ({ id, to, items }) => {
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using WaCluster.Engine.Connection;
+using WaCluster.Engine.Events;
+using WaCluster.Engine.Media;
+using WaCluster.Protocol;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Media;
+using WaCluster.Protocol.Proto;
+using ResultType = WaCluster.Protocol.Proto.MediaRetryNotification.Types.ResultType;
+
+namespace WaCluster.Engine;
+
+// Media re-upload requests, both sides: asking the holder of an expired media to upload it again, and answering such
+// requests for media we sent.
+public sealed partial class AccountEngine
+{
+    private static readonly TimeSpan DefaultReuploadTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<MediaRetryNodes.ReceivedAnswer>> _pendingReuploads = new(StringComparer.Ordinal);
+
+    private SentMediaStore? _sentMedia;
+
+    private SentMediaStore SentMedia => LazyInitializer.EnsureInitialized(ref _sentMedia, () => new SentMediaStore());
+
+    /// <summary>
+    /// Asks the holder of <paramref name="received"/>'s media (its sender's device or phone) to upload it again, after a
+    /// download failed with <see cref="MediaExpiredException"/>. Returns the message pointing at the new blob; throws
+    /// <see cref="MediaReuploadException"/> when the holder cannot, <see cref="TimeoutException"/> when nobody answers.
+    /// </summary>
+    public Task<Message> RequestMediaReuploadAsync(ReceivedMessage received, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        RequestMediaReuploadAsync(received.Key, received.Message, timeout, cancellationToken);
+
+    /// <inheritdoc cref="RequestMediaReuploadAsync(ReceivedMessage, TimeSpan?, CancellationToken)"/>
+    public async Task<Message> RequestMediaReuploadAsync(WaMessageKey key, Message message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var session = _session ?? throw new ConnectionClosedException("not connected");
+        var me = Creds.Me is { } contact ? Jid.Parse(contact.Id) : throw new ConnectionClosedException("not logged in");
+        var media = LocateMedia(message);
+        var answer = new TaskCompletionSource<MediaRetryNodes.ReceivedAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_pendingReuploads.TryAdd(key.Id, answer)) throw new InvalidOperationException($"a re-upload of {key.Id} is already requested");
+        try
+        {
+            await session.SendAsync(MediaRetryNodes.Request(key, media.MediaKey, me), cancellationToken).ConfigureAwait(false);
+            var received = await answer.Task.WaitAsync(timeout ?? DefaultReuploadTimeout, _time, cancellationToken).ConfigureAwait(false);
+            if (received.ErrorCode is { } code)
+            {
+                throw new MediaReuploadException((ResultType)code, $"the holder of {key.Id}'s media could not re-upload it (error {code})");
+            }
+            var notification = MediaRetryCrypto.DecryptNotification(received.Payload!.Value, key.Id, media.MediaKey);
+            if (notification.Result != ResultType.Success || notification.DirectPath is not { Length: > 0 } directPath || !directPath.StartsWith('/'))
+            {
+                throw new MediaReuploadException(notification.Result, $"the holder of {key.Id}'s media answered {notification.Result}");
+            }
+            var host = (await Media.HostsAsync(cancellationToken).ConfigureAwait(false))[0];
+            return MediaMessages.WithDirectPath(message, directPath, $"https://{host}{directPath}");
+        }
+        finally
+        {
+            _pendingReuploads.TryRemove(key.Id, out _);
+        }
+    }
+
+    /// <summary>Keeps what a later re-upload request for this message needs, when the caller gave a way to reopen the content.</summary>
+    private void RememberSentMedia(string id, OutgoingMedia media, MediaUpload upload)
+    {
+        if (media.Reopen is { } reopen) SentMedia.Add(id, new SentMedia(media.EncryptionType, upload.Encrypted.MediaKey, upload.Encrypted.FileEncSha256, reopen));
+    }
+
+    /// <summary>The answer to one of our re-upload requests; answers nobody waits for (late, or for another device) are only acked.</summary>
+    internal async Task OnMediaRetryNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
+    {
+        await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var answer = MediaRetryNodes.ParseAnswer(notification);
+            if (_pendingReuploads.TryGetValue(answer.Id, out var pending)) pending.TrySetResult(answer);
+        }
+        catch (MediaRetryException ex)
+        {
+            if (notification.GetAttribute("id") is { } id && _pendingReuploads.TryGetValue(id, out var pending)) pending.TrySetException(ex);
+            else Emit(new EngineError("media re-upload answer", ex));
+        }
+    }
+
+    /// <summary>
+    /// Someone holding one of our media messages asks for it again: if we can reopen its content, upload the same blob
+    /// again and tell them the new direct path; otherwise answer honestly that we do not have it.
+    /// </summary>
+    internal async Task OnMediaRetryRequestAsync(ConnectionSession session, BinaryNode receipt, CancellationToken cancellationToken)
+    {
+        await session.SendAsync(StanzaAcks.For(receipt, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
+        MediaRetryNodes.ReceivedRequest request;
+        try
+        {
+            request = MediaRetryNodes.ParseRequest(receipt);
+        }
+        catch (MediaRetryException ex)
+        {
+            Emit(new EngineError("media re-upload request", ex));
+            return;
+        }
+        if (!SentMedia.TryGet(request.Id, out var sent))
+        {
+            await session.SendAsync(MediaRetryNodes.Failure(request, ResultType.NotFound), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var result = await ReuploadAsync(request, sent, cancellationToken).ConfigureAwait(false);
+        var answer = MediaRetryCrypto.EncryptNotification(result, request.Id, sent.MediaKey);
+        await session.SendAsync(MediaRetryNodes.Answer(request, answer), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<MediaRetryNotification> ReuploadAsync(MediaRetryNodes.ReceivedRequest request, SentMedia sent, CancellationToken cancellationToken)
+    {
+        var notification = new MediaRetryNotification { StanzaId = request.Id };
+        // WhatsApp Web sends the sealed request although holders answer without it: when present it must open.
+        if (request.Payload is { } payload)
+        {
+            try
+            {
+                MediaRetryCrypto.DecryptRequest(payload, request.Id, sent.MediaKey);
+            }
+            catch (MediaRetryException)
+            {
+                notification.Result = ResultType.DecryptionError;
+                return notification;
+            }
+        }
+        try
+        {
+            await using var content = sent.Reopen();
+            var upload = await Media.ReuploadAsync(content, sent, cancellationToken).ConfigureAwait(false);
+            notification.DirectPath = upload.DirectPath;
+            notification.Result = ResultType.Success;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ProtocolException && !cancellationToken.IsCancellationRequested)
+        {
+            // The content is gone or changed, or no host took it: the requester learns we cannot, not why.
+            Emit(new EngineError("media re-upload", ex));
+            notification.Result = ex switch
+            {
+                MediaReuploadException refused => refused.Result,
+                IOException or UnauthorizedAccessException => ResultType.NotFound,
+                _ => ResultType.GeneralError,
+            };
+        }
+        return notification;
+    }
+}
