@@ -11,16 +11,23 @@ public sealed partial class SendPresence : IAccountCommand;
 public sealed partial class GroupOperation : IAccountCommand;
 public sealed partial class LogOut : IAccountCommand;
 public sealed partial class GetAccountStatus : IAccountCommand;
+public sealed partial class DisconnectAccount : IAccountCommand;
+public sealed partial class ConnectAccount : IAccountCommand;
 
 public sealed partial class CommandAccepted : IAccountReply;
 public sealed partial class CommandRejected : IAccountReply;
 public sealed partial class AccountStatus : IAccountReply;
+public sealed partial class GroupOperationResult : IAccountReply;
 
 public sealed partial class TextReceived : IAccountEvent;
 public sealed partial class SendCompleted : IAccountEvent;
 public sealed partial class ConnectionChanged : IAccountEvent;
-public sealed partial class PairingCodeIssued : IAccountEvent;
+// Both the reply to RequestPairingCode and the event its subscribers see.
+public sealed partial class PairingCodeIssued : IAccountEvent, IAccountReply;
 public sealed partial class QrCodeIssued : IAccountEvent;
+public sealed partial class MessageReceived : IAccountEvent;
+public sealed partial class MessageStatusChanged : IAccountEvent;
+public sealed partial class GroupChanged : IAccountEvent;
 
 public sealed partial class LinkStateChanged : IAccountLinkMessage;
 public sealed partial class LinkStatePersisted : IAccountLinkMessage;
@@ -39,4 +46,5 @@ public sealed partial class SendIntentCompleted : IAccountJournalEvent;
 public sealed partial class InboundStored : IAccountJournalEvent;
 public sealed partial class AccountStarted : IAccountJournalEvent;
 public sealed partial class AccountLoggedOut : IAccountJournalEvent;
+public sealed partial class AccountDisconnected : IAccountJournalEvent;
 public sealed partial class AccountSnapshot : IAccountJournalEvent;

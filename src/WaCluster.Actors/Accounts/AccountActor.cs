@@ -59,11 +59,14 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<IAccountJournalEvent>(OnReplayed);
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
-        Command<StartAccount>(OnStart);
+        Command<StartAccount>(_ => OnStart());
+        Command<ConnectAccount>(_ => OnStart());
+        Command<DisconnectAccount>(_ => OnDisconnect());
         Command<SendText>(OnSendText);
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
         Command<LogOut>(OnLogOut);
-        Command<RequestPairingCode>(command => ForwardToEngine(command, ""));
+        // The code links a device that is not logged in yet: a live socket is enough.
+        Command<RequestPairingCode>(command => ForwardToEngine(command, "", requireLogin: false));
         Command<MarkRead>(command => ForwardToEngine(command, ""));
         Command<SendPresence>(command => ForwardToEngine(command, ""));
         Command<GroupOperation>(command => ForwardToEngine(command, command.RequestId));
@@ -73,6 +76,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<LinkServerAck>(OnServerAck);
         Command<LinkConnectionChanged>(OnConnectionChanged);
         Command<LinkQrIssued>(qr => _publisher.Publish(new QrCodeIssued { AccountId = _accountId, Qr = qr.Qr }));
+        // Receipts, group changes and issued pairing codes the connection reports: published, never persisted.
+        Command<IAccountEvent>(_publisher.Publish);
         Command<ConnectSlot>(_ => OpenConnection());
 
         Command<SaveSnapshotSuccess>(success => PruneBelow(success.Metadata.SequenceNr));
@@ -116,15 +121,15 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             PublishReceived(inbound);
         }
-        if (_state.Started && !_state.LoggedOut)
+        if (_state.Started && !_state.LoggedOut && !_state.Disconnected)
         {
             RequestConnectSlot();
         }
     }
 
-    private void OnStart(StartAccount command)
+    private void OnStart()
     {
-        if (_state.Started && !_state.LoggedOut)
+        if (_state.Started && !_state.LoggedOut && !_state.Disconnected)
         {
             Sender.Tell(Accepted(""));
             return;
@@ -183,9 +188,24 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void ForwardToEngine(IAccountCommand command, string referenceId)
+    private void OnDisconnect()
     {
-        if (_connection is null || _connectionState != ConnectionState.Connected)
+        if (_state.Disconnected || _state.LoggedOut)
+        {
+            Sender.Tell(Accepted(""));
+            return;
+        }
+        Persist(new AccountDisconnected(), disconnected =>
+        {
+            Applied(disconnected);
+            CloseConnection(ConnectionState.Disconnected, "disconnected by request");
+            Sender.Tell(Accepted(""));
+        });
+    }
+
+    private void ForwardToEngine(IAccountCommand command, string referenceId, bool requireLogin = true)
+    {
+        if (_connection is null || (requireLogin && _connectionState != ConnectionState.Connected))
         {
             Sender.Tell(Rejected(referenceId, RejectionReason.NotConnected, $"the account is {_connectionState}"));
             return;
@@ -245,15 +265,25 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void PublishReceived(LinkInbound inbound) => _publisher.Publish(new TextReceived
+    private void PublishReceived(LinkInbound inbound)
     {
-        AccountId = _accountId,
-        MessageId = inbound.MessageId,
-        FromJid = inbound.FromJid,
-        ChatJid = inbound.ChatJid,
-        Text = inbound.Text,
-        TimestampUnixSeconds = inbound.TimestampUnixSeconds,
-    });
+        if (inbound.Text.Length > 0)
+        {
+            _publisher.Publish(new TextReceived
+            {
+                AccountId = _accountId,
+                MessageId = inbound.MessageId,
+                FromJid = inbound.FromJid,
+                ChatJid = inbound.ChatJid,
+                Text = inbound.Text,
+                TimestampUnixSeconds = inbound.TimestampUnixSeconds,
+            });
+        }
+        if (inbound.Received is { } received)
+        {
+            _publisher.Publish(received);
+        }
+    }
 
     private void OnServerAck(LinkServerAck ack)
     {

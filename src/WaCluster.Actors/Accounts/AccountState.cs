@@ -26,6 +26,9 @@ public sealed class AccountState
 
     public bool LoggedOut { get; private set; }
 
+    /// <summary>An operator disconnected the account; it does not connect until started or connected again.</summary>
+    public bool Disconnected { get; private set; }
+
     public ByteString? Creds { get; private set; }
 
     public IReadOnlyList<ByteString> SignalChanges => _signalChanges;
@@ -49,6 +52,10 @@ public sealed class AccountState
             case AccountStarted:
                 Started = true;
                 LoggedOut = false;
+                Disconnected = false;
+                break;
+            case AccountDisconnected:
+                Disconnected = true;
                 break;
             case AccountLoggedOut:
                 LoggedOut = true;
@@ -96,6 +103,7 @@ public sealed class AccountState
         {
             Started = Started,
             LoggedOut = LoggedOut,
+            Disconnected = Disconnected,
             HasCreds = Creds is not null,
             Creds = Creds ?? ByteString.Empty,
         };
@@ -110,6 +118,7 @@ public sealed class AccountState
     {
         Started = snapshot.Started;
         LoggedOut = snapshot.LoggedOut;
+        Disconnected = snapshot.Disconnected;
         Creds = snapshot.HasCreds ? snapshot.Creds : null;
         _signalChanges.Clear();
         _signalChanges.AddRange(snapshot.SignalChanges);

@@ -7,10 +7,10 @@ namespace WaCluster.Actors.Connection;
 
 /// <summary>
 /// The engine's persister inside the cluster: each state change becomes one LinkStateChanged that the account actor
-/// journals (creds, Signal change and the text messages it decrypted, in one atomic write); the engine goes on (and
+/// journals (creds, Signal change and the messages it decrypted, in one atomic write); the engine goes on (and
 /// acks the server) only once the account confirms the write.
 /// </summary>
-internal sealed class AccountStatePersister(IActorRef account, TimeSpan timeout) : IEngineStatePersister
+internal sealed class AccountStatePersister(string accountId, IActorRef account, TimeSpan timeout) : IEngineStatePersister
 {
     private long _lastToken;
 
@@ -30,17 +30,7 @@ internal sealed class AccountStatePersister(IActorRef account, TimeSpan timeout)
         foreach (var received in change.ReceivedMessages ?? [])
         {
             message.ReceivedKeys.Add(ReceivedMessageWindow.KeyOf(received));
-            if (received.Text is { } text)
-            {
-                message.Received.Add(new LinkInbound
-                {
-                    MessageId = received.Key.Id,
-                    FromJid = received.Sender.ToString(),
-                    ChatJid = received.Key.RemoteJid.ToString(),
-                    Text = text,
-                    TimestampUnixSeconds = received.Timestamp.ToUnixTimeSeconds(),
-                });
-            }
+            message.Received.Add(InboundMessages.ToLink(accountId, received));
         }
         var confirmed = await account.Ask<LinkStatePersisted>(message, timeout, cancellationToken).ConfigureAwait(false);
         if (confirmed.Token != token)

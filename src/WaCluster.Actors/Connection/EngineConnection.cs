@@ -41,6 +41,7 @@ internal sealed partial class EngineConnection : ReceiveActor
         Receive<LogOut>(_ => _engine?.LogoutAsync(_stop.Token).ContinueWith(
             task => _log.Warning(task.Exception, "Logout of {0} did not reach the server", _context.AccountId),
             TaskContinuationOptions.OnlyOnFaulted));
+        ReceiveCommands();
         Receive<IAccountCommand>(command => Sender.Tell(new CommandRejected
         {
             AccountId = _context.AccountId,
@@ -68,7 +69,7 @@ internal sealed partial class EngineConnection : ReceiveActor
     private async Task<DisconnectInfo> RunAsync(IActorRef self, CancellationToken cancellationToken)
     {
         var (creds, keys) = await RestoreAsync(_context).ConfigureAwait(false);
-        var engine = new AccountEngine(creds, keys, new AccountStatePersister(_context.Account, _persistTimeout), _options,
+        var engine = new AccountEngine(creds, keys, new AccountStatePersister(_context.AccountId, _context.Account, _persistTimeout), _options,
             _transports(_system, creds.NoiseKey, cancellationToken), receivedMessageKeys: _context.ReceivedKeys);
         self.Tell(new EngineReady(engine));
         var events = ForwardEventsAsync(engine, self, cancellationToken);
@@ -114,6 +115,9 @@ internal sealed partial class EngineConnection : ReceiveActor
                         break;
                     case EngineError error:
                         _log.Warning("Engine of {0}: {1} failed: {2}", _context.AccountId, error.Context, error.Error.Message);
+                        break;
+                    default:
+                        ForwardEvent(engineEvent, account, self);
                         break;
                 }
             }

@@ -14,15 +14,23 @@ public interface IWhatsAppCluster
     /// <summary>Completes once the send is persisted in the account's outbox (it leaves when connected).</summary>
     Task SendTextAsync(string accountId, string messageId, string toJid, string text, CancellationToken cancellationToken = default);
 
-    Task RequestPairingCodeAsync(string accountId, string phoneNumber, CancellationToken cancellationToken = default);
+    /// <summary>Asks the (connected, not yet paired) account for a pairing code; returns the code to type on the phone.</summary>
+    Task<string> RequestPairingCodeAsync(string accountId, string phoneNumber, CancellationToken cancellationToken = default);
 
     Task MarkReadAsync(string accountId, string chatJid, string senderJid, IEnumerable<string> messageIds, CancellationToken cancellationToken = default);
 
     Task SendPresenceAsync(string accountId, PresenceKind kind, string toJid, CancellationToken cancellationToken = default);
 
-    Task GroupOperationAsync(GroupOperation operation, CancellationToken cancellationToken = default);
+    /// <summary>Runs a group operation; returns the group as the server has it afterwards and per-participant outcomes.</summary>
+    Task<GroupOperationResult> GroupOperationAsync(GroupOperation operation, CancellationToken cancellationToken = default);
 
     Task LogOutAsync(string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>Closes the account's socket; it stays offline, also across restarts, until <see cref="ConnectAccountAsync"/>.</summary>
+    Task DisconnectAccountAsync(string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts the account if needed, or connects it again after <see cref="DisconnectAccountAsync"/>.</summary>
+    Task ConnectAccountAsync(string accountId, CancellationToken cancellationToken = default);
 
     Task<AccountStatus> GetStatusAsync(string accountId, CancellationToken cancellationToken = default);
 

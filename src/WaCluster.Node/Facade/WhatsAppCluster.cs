@@ -16,8 +16,8 @@ public sealed class WhatsAppCluster(ActorSystem system, IActorRef accounts, Time
     public Task SendTextAsync(string accountId, string messageId, string toJid, string text, CancellationToken cancellationToken = default) =>
         CommandAsync(new SendText { AccountId = accountId, MessageId = messageId, ToJid = toJid, Text = text }, cancellationToken);
 
-    public Task RequestPairingCodeAsync(string accountId, string phoneNumber, CancellationToken cancellationToken = default) =>
-        CommandAsync(new RequestPairingCode { AccountId = accountId, PhoneNumber = phoneNumber }, cancellationToken);
+    public async Task<string> RequestPairingCodeAsync(string accountId, string phoneNumber, CancellationToken cancellationToken = default) =>
+        Expect<PairingCodeIssued>(await AskAsync(new RequestPairingCode { AccountId = accountId, PhoneNumber = phoneNumber }, cancellationToken)).Code;
 
     public Task MarkReadAsync(string accountId, string chatJid, string senderJid, IEnumerable<string> messageIds, CancellationToken cancellationToken = default) =>
         CommandAsync(new MarkRead { AccountId = accountId, ChatJid = chatJid, SenderJid = senderJid, MessageIds = { messageIds } }, cancellationToken);
@@ -25,11 +25,17 @@ public sealed class WhatsAppCluster(ActorSystem system, IActorRef accounts, Time
     public Task SendPresenceAsync(string accountId, PresenceKind kind, string toJid, CancellationToken cancellationToken = default) =>
         CommandAsync(new SendPresence { AccountId = accountId, Kind = kind, ToJid = toJid }, cancellationToken);
 
-    public Task GroupOperationAsync(GroupOperation operation, CancellationToken cancellationToken = default) =>
-        CommandAsync(operation, cancellationToken);
+    public async Task<GroupOperationResult> GroupOperationAsync(GroupOperation operation, CancellationToken cancellationToken = default) =>
+        Expect<GroupOperationResult>(await AskAsync(operation, cancellationToken));
 
     public Task LogOutAsync(string accountId, CancellationToken cancellationToken = default) =>
         CommandAsync(new LogOut { AccountId = accountId }, cancellationToken);
+
+    public Task DisconnectAccountAsync(string accountId, CancellationToken cancellationToken = default) =>
+        CommandAsync(new DisconnectAccount { AccountId = accountId }, cancellationToken);
+
+    public Task ConnectAccountAsync(string accountId, CancellationToken cancellationToken = default) =>
+        CommandAsync(new ConnectAccount { AccountId = accountId }, cancellationToken);
 
     public async Task<AccountStatus> GetStatusAsync(string accountId, CancellationToken cancellationToken = default) =>
         Expect<AccountStatus>(await AskAsync(new GetAccountStatus { AccountId = accountId }, cancellationToken));

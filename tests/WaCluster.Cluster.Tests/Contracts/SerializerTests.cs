@@ -120,8 +120,10 @@ public sealed class SerializerTests : IDisposable
         FieldType.Bool => true,
         FieldType.Int64 => 1_700_000_000_000L + variant,
         FieldType.Int32 => 7 + variant,
+        FieldType.UInt64 => 5_000_000_000UL + (ulong)variant,
+        FieldType.UInt32 => 3_000_000_000U + (uint)variant,
         FieldType.Enum => field.EnumType.Values[Math.Min(variant, field.EnumType.Values.Count - 1)].Number,
-        FieldType.Message when depth < 3 => FilledNested(field, depth),
+        FieldType.Message when depth < 4 => FilledNested(field, depth),
         _ => throw new NotSupportedException($"{field.FullName}: {field.FieldType}"),
     };
 

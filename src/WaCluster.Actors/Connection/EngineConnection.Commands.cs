@@ -1,0 +1,92 @@
+using Akka.Actor;
+using WaCluster.Contracts;
+using WaCluster.Contracts.Proto;
+using WaCluster.Engine;
+using WaCluster.Engine.Connection;
+using WaCluster.Engine.Events;
+using WaCluster.Engine.Groups;
+using WaCluster.Protocol;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
+
+namespace WaCluster.Actors.Connection;
+
+/// <summary>
+/// The account commands that act on the live engine (pairing code, read receipts, presence, groups), and the engine
+/// events that become published contract events. Each command runs off the actor thread and its asker gets exactly one
+/// reply: the result, or a <see cref="CommandRejected"/> that says why.
+/// </summary>
+internal sealed partial class EngineConnection
+{
+    private void ReceiveCommands()
+    {
+        Receive<RequestPairingCode>(command => Answer("", async (engine, cancellationToken) =>
+        {
+            var code = await engine.RequestPairingCodeAsync(command.PhoneNumber, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var issued = new PairingCodeIssued { AccountId = _context.AccountId, Code = code };
+            _context.Account.Tell(issued);
+            return issued;
+        }));
+        Receive<MarkRead>(command => Answer("", async (engine, cancellationToken) =>
+        {
+            var chat = Jid.Parse(command.ChatJid);
+            Jid? participant = chat.IsGroup ? Jid.Parse(command.SenderJid) : null;
+            await engine.ReadMessagesAsync(command.MessageIds.Select(id => new WaMessageKey(chat, false, id, participant)), cancellationToken)
+                .ConfigureAwait(false);
+            return Accepted("");
+        }));
+        Receive<SendPresence>(command => Answer("", async (engine, cancellationToken) =>
+        {
+            await engine.SendNodeAsync(PresenceStanzas.For(engine, command), cancellationToken).ConfigureAwait(false);
+            return Accepted("");
+        }));
+        Receive<GroupOperation>(command => Answer(command.RequestId, (engine, cancellationToken) =>
+            GroupCommands.RunAsync(engine, _context.AccountId, command, cancellationToken)));
+    }
+
+    /// <summary>Runs <paramref name="call"/> on the engine and sends its reply (or the rejection its failure means) to the asker.</summary>
+    private void Answer(string referenceId, Func<AccountEngine, CancellationToken, Task<IAccountReply>> call)
+    {
+        var replyTo = Sender;
+        if (_engine is not { } engine)
+        {
+            replyTo.Tell(Rejected(referenceId, RejectionReason.NotConnected, "the engine is not running yet"));
+            return;
+        }
+        _ = AnswerAsync(engine, replyTo, referenceId, call, _stop.Token);
+    }
+
+    private async Task AnswerAsync(AccountEngine engine, IActorRef replyTo, string referenceId,
+        Func<AccountEngine, CancellationToken, Task<IAccountReply>> call, CancellationToken cancellationToken)
+    {
+        IAccountReply reply;
+        try
+        {
+            reply = await call(engine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConnectionClosedException e)
+        {
+            reply = Rejected(referenceId, RejectionReason.NotConnected, e.Message);
+        }
+        catch (Exception e) when (e is ProtocolException or ArgumentException or EngineException or OperationCanceledException)
+        {
+            // Bad JIDs, a code for an account already paired, error answers of the server: the caller's request failed.
+            reply = Rejected(referenceId, RejectionReason.Invalid, e.Message);
+        }
+        replyTo.Tell(reply);
+    }
+
+    /// <summary>Engine events subscribers care about beyond messages (which travel with their state change).</summary>
+    private void ForwardEvent(EngineEvent engineEvent, IActorRef account, IActorRef self)
+    {
+        foreach (var published in PublishedEvents.From(_context.AccountId, engineEvent))
+        {
+            account.Tell(published, self);
+        }
+    }
+
+    private CommandAccepted Accepted(string referenceId) => new() { AccountId = _context.AccountId, ReferenceId = referenceId };
+
+    private CommandRejected Rejected(string referenceId, RejectionReason reason, string detail) =>
+        new() { AccountId = _context.AccountId, ReferenceId = referenceId, Reason = reason, Detail = detail };
+}

@@ -1,0 +1,95 @@
+using WaCluster.Contracts;
+using WaCluster.Contracts.Proto;
+using WaCluster.Engine.Events;
+using EngineGroupsUpdate = WaCluster.Engine.Events.GroupsUpdate;
+
+namespace WaCluster.Actors.Connection;
+
+/// <summary>
+/// Engine events that become contract events without being persisted: receipts for our messages and group changes.
+/// (Received messages, reactions, edits and revokes are messages: they travel with their state change instead.)
+/// </summary>
+internal static class PublishedEvents
+{
+    public static IEnumerable<IAccountEvent> From(string accountId, EngineEvent engineEvent) => engineEvent switch
+    {
+        MessagesUpdate updates => updates.Updates
+            .Where(update => update.Key.FromMe && update.Status is not null && StatusOf(update.Status.Value) != MessageStatus.Unspecified)
+            .Select(update => new MessageStatusChanged
+            {
+                AccountId = accountId,
+                ChatJid = update.Key.RemoteJid.ToString(),
+                MessageId = update.Key.Id,
+                Status = StatusOf(update.Status!.Value),
+            }),
+        MessageReceiptUpdate receipt when ReceiptStatus(receipt.Type) is var status and not MessageStatus.Unspecified =>
+        [
+            new MessageStatusChanged
+            {
+                AccountId = accountId,
+                ChatJid = receipt.Key.RemoteJid.ToString(),
+                MessageId = receipt.Key.Id,
+                Status = status,
+                ParticipantJid = receipt.User.ToString(),
+            },
+        ],
+        GroupsUpsert upsert => upsert.Groups.Select(group => new GroupChanged
+        {
+            AccountId = accountId,
+            GroupJid = group.Id.ToString(),
+            Change = GroupChange.Created,
+            AuthorJid = group.Owner?.ToString() ?? "",
+            Subject = group.Subject,
+            ParticipantJids = { group.Participants.Select(member => member.Jid.ToString()) },
+        }),
+        EngineGroupsUpdate { Subject: { } subject } update =>
+        [
+            new GroupChanged
+            {
+                AccountId = accountId,
+                GroupJid = update.Id.ToString(),
+                Change = GroupChange.Subject,
+                AuthorJid = update.Author?.ToString() ?? "",
+                Subject = subject,
+            },
+        ],
+        GroupParticipantsUpdate participants when ParticipantsChange(participants.Action) is var change and not GroupChange.Unspecified =>
+        [
+            new GroupChanged
+            {
+                AccountId = accountId,
+                GroupJid = participants.Id.ToString(),
+                Change = change,
+                AuthorJid = participants.Author?.ToString() ?? "",
+                ParticipantJids = { participants.Participants.Select(jid => jid.ToString()) },
+            },
+        ],
+        _ => [],
+    };
+
+    // Baileys' WAMessageStatus numbers, which the engine reports: 3 delivery ack, 4 read, 5 played.
+    private static MessageStatus StatusOf(int status) => status switch
+    {
+        3 => MessageStatus.Delivered,
+        4 => MessageStatus.Read,
+        5 => MessageStatus.Played,
+        _ => MessageStatus.Unspecified,
+    };
+
+    private static MessageStatus ReceiptStatus(string type) => type switch
+    {
+        "delivery" or "" => MessageStatus.Delivered,
+        "read" or "read-self" => MessageStatus.Read,
+        "played" or "played-self" => MessageStatus.Played,
+        _ => MessageStatus.Unspecified,
+    };
+
+    private static GroupChange ParticipantsChange(string action) => action switch
+    {
+        "add" => GroupChange.Add,
+        "remove" => GroupChange.Remove,
+        "promote" => GroupChange.Promote,
+        "demote" => GroupChange.Demote,
+        _ => GroupChange.Unspecified,
+    };
+}
