@@ -4,10 +4,9 @@ using WaCluster.Contracts.Proto;
 using WaCluster.Engine;
 using WaCluster.Engine.Connection;
 using WaCluster.Engine.Events;
-using WaCluster.Engine.Groups;
 using WaCluster.Protocol;
-using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
+using EnginePresenceKind = WaCluster.Engine.Presence.PresenceKind;
 
 namespace WaCluster.Actors.Connection;
 
@@ -37,7 +36,12 @@ internal sealed partial class EngineConnection
         }));
         Receive<SendPresence>(command => Answer("", async (engine, cancellationToken) =>
         {
-            await engine.SendNodeAsync(PresenceStanzas.For(engine, command), cancellationToken).ConfigureAwait(false);
+            if (command.PushName.Length > 0)
+            {
+                await engine.SetPushNameAsync(command.PushName, cancellationToken).ConfigureAwait(false);
+            }
+            Jid? to = command.ToJid.Length > 0 ? Jid.Parse(command.ToJid) : null;
+            await engine.SendPresenceUpdateAsync(EnginePresence(command.Kind), to, cancellationToken).ConfigureAwait(false);
             return Accepted("");
         }));
         Receive<GroupOperation>(command => Answer(command.RequestId, (engine, cancellationToken) =>
@@ -84,6 +88,16 @@ internal sealed partial class EngineConnection
             account.Tell(published, self);
         }
     }
+
+    private static EnginePresenceKind EnginePresence(PresenceKind kind) => kind switch
+    {
+        PresenceKind.Available => EnginePresenceKind.Available,
+        PresenceKind.Unavailable => EnginePresenceKind.Unavailable,
+        PresenceKind.Composing => EnginePresenceKind.Composing,
+        PresenceKind.Recording => EnginePresenceKind.Recording,
+        PresenceKind.Paused => EnginePresenceKind.Paused,
+        _ => throw new ArgumentException($"presence kind {kind} is not one to send", nameof(kind)),
+    };
 
     private CommandAccepted Accepted(string referenceId) => new() { AccountId = _context.AccountId, ReferenceId = referenceId };
 

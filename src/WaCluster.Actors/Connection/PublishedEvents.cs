@@ -6,7 +6,8 @@ using EngineGroupsUpdate = WaCluster.Engine.Events.GroupsUpdate;
 namespace WaCluster.Actors.Connection;
 
 /// <summary>
-/// Engine events that become contract events without being persisted: receipts for our messages and group changes.
+/// Engine events that become contract events without being persisted: receipts for our messages, group changes and
+/// presences.
 /// (Received messages, reactions, edits and revokes are messages: they travel with their state change instead.)
 /// </summary>
 internal static class PublishedEvents
@@ -64,6 +65,14 @@ internal static class PublishedEvents
                 ParticipantJids = { participants.Participants.Select(jid => jid.ToString()) },
             },
         ],
+        PresenceUpdate presence => presence.Presences.Select(pair => new PresenceChanged
+        {
+            AccountId = accountId,
+            ChatJid = presence.Id.ToString(),
+            ParticipantJid = pair.Key.ToString(),
+            Presence = pair.Value.LastKnownPresence,
+            LastSeenUnixSeconds = pair.Value.LastSeen?.ToUnixTimeSeconds() ?? 0,
+        }),
         _ => [],
     };
 

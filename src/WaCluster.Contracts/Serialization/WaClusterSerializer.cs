@@ -55,6 +55,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("e-msg", typeof(MessageReceived), MessageReceived.Parser),
         ("e-status", typeof(MessageStatusChanged), MessageStatusChanged.Parser),
         ("e-group", typeof(GroupChanged), GroupChanged.Parser),
+        ("e-presence", typeof(PresenceChanged), PresenceChanged.Parser),
         ("l-state", typeof(LinkStateChanged), LinkStateChanged.Parser),
         ("l-state-ok", typeof(LinkStatePersisted), LinkStatePersisted.Parser),
         ("l-in", typeof(LinkInbound), LinkInbound.Parser),

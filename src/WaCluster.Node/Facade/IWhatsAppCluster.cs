@@ -19,7 +19,11 @@ public interface IWhatsAppCluster
 
     Task MarkReadAsync(string accountId, string chatJid, string senderJid, IEnumerable<string> messageIds, CancellationToken cancellationToken = default);
 
-    Task SendPresenceAsync(string accountId, PresenceKind kind, string toJid, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Available/unavailable to every subscriber (they need a push name: pass one here or earlier); composing,
+    /// recording and paused to the chat <paramref name="toJid"/>.
+    /// </summary>
+    Task SendPresenceAsync(string accountId, PresenceKind kind, string toJid, string? pushName = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs a group operation; returns the group as the server has it afterwards and per-participant outcomes.</summary>
     Task<GroupOperationResult> GroupOperationAsync(GroupOperation operation, CancellationToken cancellationToken = default);

@@ -22,8 +22,8 @@ public sealed class WhatsAppCluster(ActorSystem system, IActorRef accounts, Time
     public Task MarkReadAsync(string accountId, string chatJid, string senderJid, IEnumerable<string> messageIds, CancellationToken cancellationToken = default) =>
         CommandAsync(new MarkRead { AccountId = accountId, ChatJid = chatJid, SenderJid = senderJid, MessageIds = { messageIds } }, cancellationToken);
 
-    public Task SendPresenceAsync(string accountId, PresenceKind kind, string toJid, CancellationToken cancellationToken = default) =>
-        CommandAsync(new SendPresence { AccountId = accountId, Kind = kind, ToJid = toJid }, cancellationToken);
+    public Task SendPresenceAsync(string accountId, PresenceKind kind, string toJid, string? pushName = null, CancellationToken cancellationToken = default) =>
+        CommandAsync(new SendPresence { AccountId = accountId, Kind = kind, ToJid = toJid, PushName = pushName ?? "" }, cancellationToken);
 
     public async Task<GroupOperationResult> GroupOperationAsync(GroupOperation operation, CancellationToken cancellationToken = default) =>
         Expect<GroupOperationResult>(await AskAsync(operation, cancellationToken));

@@ -84,10 +84,14 @@ public sealed class AccountCommandTests(CommandsCluster cluster) : IClassFixture
         var peer = await cluster.StartBaileysAsync("present-peer");
         await cluster.Node.CallAsync("peer.watchPresence", new { id = "present-peer", jid = account.Jid }, CommandsCluster.Slow);
 
+        // No push name yet: WhatsApp would not show the online state, so the account refuses it.
+        var nameless = await Assert.ThrowsAsync<AccountCommandRejectedException>(() => Accounts.SendPresenceAsync("present", PresenceKind.Available, ""));
+        Assert.Contains("push name", nameless.Rejection.Detail);
+
         var seen = 0;
-        async Task Expect(PresenceKind kind, string to, string presence)
+        async Task Expect(PresenceKind kind, string to, string presence, string? pushName = null)
         {
-            await Accounts.SendPresenceAsync("present", kind, to);
+            await Accounts.SendPresenceAsync("present", kind, to, pushName);
             var answer = await cluster.Node.CallAsync("peer.waitPresence",
                 new { id = "present-peer", user = account.Phone, presence, after = seen }, CommandsCluster.Slow);
             seen = answer!["updates"]!.GetValue<int>();
@@ -96,11 +100,17 @@ public sealed class AccountCommandTests(CommandsCluster cluster) : IClassFixture
         await Expect(PresenceKind.Composing, peer.Jid, "composing");
         // Baileys reports a paused chat state as available.
         await Expect(PresenceKind.Paused, peer.Jid, "available");
-        await Expect(PresenceKind.Unavailable, "", "unavailable");
+        await Expect(PresenceKind.Recording, peer.Jid, "recording");
+        await Expect(PresenceKind.Unavailable, "", "unavailable", pushName: "Present");
         await Expect(PresenceKind.Available, "", "available");
 
         var invalid = await Assert.ThrowsAsync<AccountCommandRejectedException>(() => Accounts.SendPresenceAsync("present", PresenceKind.Unspecified, ""));
         Assert.Equal(RejectionReason.Invalid, invalid.Rejection.Reason);
+
+        // The peer's chat state towards the account is published as a presence change.
+        await cluster.Node.CallAsync("peer.sendPresence", new { id = "present-peer", type = "composing", to = account.Jid }, CommandsCluster.Slow);
+        var typing = await Events.NextAsync<PresenceChanged>("present", p => p.Presence == "composing");
+        Assert.StartsWith(peer.Phone, typing.ChatJid, StringComparison.Ordinal);
     }
 
     [Fact]

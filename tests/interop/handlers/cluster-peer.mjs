@@ -28,6 +28,8 @@ export const ops = {
     }
     await c.sock.presenceSubscribe(jid)
   },
+  // Client `id` announces a chat state (composing, recording, paused) to `to`.
+  'peer.sendPresence': async ({ id, type, to }) => { await simClient(id).sock.sendPresenceUpdate(type, to) },
   // Waits until client `id` saw `presence` from a chat whose user part is `user`, after `after` earlier updates.
   'peer.waitPresence': async ({ id, user, presence, after = 0, timeoutMs = 20000 }) => {
     const list = seen.get(id) ?? []
