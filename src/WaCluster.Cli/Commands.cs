@@ -16,8 +16,9 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
           accounts list                        every account the cluster hosts
           accounts status <id>
           accounts qr <id>                     waits for the account's next QR code and prints it
-          accounts connect <id>                starts (or wakes) an account
-          accounts pair-code <id> <phone>
+          accounts connect <id>                starts (or wakes) an account, or connects it after a disconnect
+          accounts disconnect <id>             closes its socket; it stays offline (also across restarts) until connected
+          accounts pair-code <id> <phone>      waits for the account's pairing code and prints it
           accounts logout <id>
           accounts send <id> <to-jid> <text>
         The token comes from --token or WACLUSTER_TOKEN. With no command, commands are read from a prompt.
@@ -50,11 +51,11 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
             case ["accounts", "qr", var id]:
                 PrintQr(await client.GetAsync<QrCodeIssued>($"/v1/accounts/{Uri.EscapeDataString(id)}/qr"));
                 break;
-            case ["accounts", var verb, var id] when verb is "logout" or "connect":
+            case ["accounts", var verb, var id] when verb is "logout" or "connect" or "disconnect":
                 PrintResult(await client.PostAsync<ManagementResult>($"/v1/accounts/{Uri.EscapeDataString(id)}/{verb}", null));
                 break;
             case ["accounts", "pair-code", var id, var phone]:
-                PrintResult(await client.PostAsync<ManagementResult>(
+                PrintPairingCode(await client.PostAsync<PairingCodeIssued>(
                     $"/v1/accounts/{Uri.EscapeDataString(id)}/pair-code", new PairCodeRequest { PhoneNumber = phone }));
                 break;
             case ["accounts", "send", var id, var to, .. var text] when text.Length > 0:
@@ -150,6 +151,15 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
         if (!PrintedJson(qr))
         {
             output.WriteLine(qr.Qr);
+        }
+    }
+
+    // The bare code, as the phone asks for it.
+    private void PrintPairingCode(PairingCodeIssued issued)
+    {
+        if (!PrintedJson(issued))
+        {
+            output.WriteLine(issued.Code);
         }
     }
 

@@ -129,22 +129,55 @@ public sealed class ClusterManagement(
         return new ManagementResult { Message = $"queued in the outbox of {accountId}", ReferenceId = messageId };
     }
 
-    /// <summary>Starts (or wakes) an account: the one command that may name an account the cluster does not know yet.</summary>
+    /// <summary>
+    /// Starts (or wakes) an account, or connects it again after a disconnect: the one command that may name an account
+    /// the cluster does not know yet.
+    /// </summary>
     public async Task<ManagementResult> ConnectAsync(string accountId, CancellationToken cancellationToken)
     {
-        await Accounts(() => accounts.StartAccountAsync(accountId, cancellationToken));
-        return new ManagementResult { Message = $"{accountId} started" };
+        await Accounts(() => accounts.ConnectAccountAsync(accountId, cancellationToken));
+        return new ManagementResult { Message = $"{accountId} started, connecting" };
     }
 
-    public async Task<ManagementResult> PairCodeAsync(string accountId, PairCodeRequest request, CancellationToken cancellationToken)
+    public async Task<ManagementResult> DisconnectAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await RequireKnownAccountAsync(accountId, cancellationToken);
+        await Accounts(() => accounts.DisconnectAccountAsync(accountId, cancellationToken));
+        return new ManagementResult { Message = $"{accountId} disconnected; it stays offline until connected again" };
+    }
+
+    /// <summary>
+    /// Asks the account for a pairing code and returns it. An account that was just started has no socket yet, so a
+    /// not-connected refusal is retried for as long as a QR code is waited for.
+    /// </summary>
+    public async Task<PairingCodeIssued> PairCodeAsync(string accountId, PairCodeRequest request, CancellationToken cancellationToken)
     {
         if (request.PhoneNumber.Length == 0 || !request.PhoneNumber.All(char.IsAsciiDigit))
         {
             throw new ManagementException(ManagementException.BadRequest, "pair-code needs a phone number of digits only");
         }
         await RequireKnownAccountAsync(accountId, cancellationToken);
-        await Accounts(() => accounts.RequestPairingCodeAsync(accountId, request.PhoneNumber, cancellationToken));
-        return new ManagementResult { Message = $"pairing code requested for {accountId}; it arrives as a PairingCodeIssued event" };
+        var deadline = DateTime.UtcNow + qrWait;
+        while (true)
+        {
+            try
+            {
+                var code = await accounts.RequestPairingCodeAsync(accountId, request.PhoneNumber, cancellationToken);
+                return new PairingCodeIssued { AccountId = accountId, Code = code };
+            }
+            catch (AccountCommandRejectedException e) when (e.Rejection.Reason == RejectionReason.NotConnected && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+            catch (AccountCommandRejectedException e)
+            {
+                throw new ManagementException(ManagementException.Rejected, e.Message);
+            }
+            catch (AskTimeoutException)
+            {
+                throw new ManagementException(ManagementException.Timeout, "the account did not answer in time");
+            }
+        }
     }
 
     /// <summary>

@@ -97,6 +97,8 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
             await Write(context, await management.LogOutAsync(id, context.RequestAborted)));
         app.MapPost("/v1/accounts/{id}/connect", async (HttpContext context, string id) =>
             await Write(context, await management.ConnectAsync(id, context.RequestAborted)));
+        app.MapPost("/v1/accounts/{id}/disconnect", async (HttpContext context, string id) =>
+            await Write(context, await management.DisconnectAsync(id, context.RequestAborted)));
         app.MapPost("/v1/accounts/{id}/send", async (HttpContext context, string id) =>
             await Write(context, await management.SendTextAsync(id, await Read<SendTextRequest>(context), context.RequestAborted)));
         app.MapPost("/v1/accounts/{id}/pair-code", async (HttpContext context, string id) =>

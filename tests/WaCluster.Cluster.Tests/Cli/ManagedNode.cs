@@ -13,8 +13,11 @@ using WaCluster.Node.Management;
 
 namespace WaCluster.Cluster.Tests.Cli;
 
-/// <summary>A single-node cluster with its management endpoint, built as Program.cs builds one, on SQLite in a temp dir.</summary>
-public sealed class ManagedNode : IAsyncLifetime
+/// <summary>
+/// A single-node cluster with its management endpoint, built as Program.cs builds one, on SQLite in a temp dir; without
+/// an engine unless a subclass names a server for it.
+/// </summary>
+public class ManagedNode : IAsyncLifetime
 {
     public const string Token = "test-management-token";
 
@@ -40,6 +43,7 @@ public sealed class ManagedNode : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
+        var engine = await StartServerAsync();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddWaClusterNode(new WaClusterNodeOptions
@@ -48,6 +52,7 @@ public sealed class ManagedNode : IAsyncLifetime
             Port = AkkaPort,
             SqliteFile = SqliteFile,
             NumberOfShards = 10,
+            Engine = engine,
             ExtraHocon = "akka.loglevel = WARNING",
         });
         builder.Services.AddWaClusterManagement(new ManagementOptions { Token = Token, Url = $"http://{Endpoint}", QrWait = QrWait });
@@ -70,6 +75,7 @@ public sealed class ManagedNode : IAsyncLifetime
             await _host.StopAsync(timeout.Token);
             _host.Dispose();
         }
+        await StopServerAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -79,6 +85,11 @@ public sealed class ManagedNode : IAsyncLifetime
             // SQLite may still hold the file for a moment; the temp folder is cleaned by the OS.
         }
     }
+
+    /// <summary>The server the node's account engines connect to; none by default.</summary>
+    protected virtual Task<EngineEndpointOptions?> StartServerAsync() => Task.FromResult<EngineEndpointOptions?>(null);
+
+    protected virtual Task StopServerAsync() => Task.CompletedTask;
 
     public static int FreePort()
     {
