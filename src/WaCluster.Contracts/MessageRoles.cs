@@ -36,6 +36,7 @@ public sealed partial class LinkInbound : IAccountLinkMessage;
 public sealed partial class LinkAckInbound : IAccountLinkMessage;
 public sealed partial class LinkSend : IAccountLinkMessage;
 public sealed partial class LinkServerAck : IAccountLinkMessage;
+public sealed partial class LinkSendRejected : IAccountLinkMessage;
 public sealed partial class LinkConnectionChanged : IAccountLinkMessage;
 public sealed partial class LinkQrIssued : IAccountLinkMessage;
 public sealed partial class SendIntent : IWaClusterMessage;

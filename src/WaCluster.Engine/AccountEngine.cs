@@ -121,16 +121,32 @@ public sealed partial class AccountEngine
     }
 
     /// <summary>
-    /// Sends a text to a user: encrypted for each of their devices and, as a device-sent copy, for our other devices.
-    /// Session changes are persisted before the stanza leaves. Returns the message id.
+    /// Sends a text to a user or group, with a fresh id or <paramref name="messageId"/>; completes on the server's ack
+    /// (see <see cref="SendMessageAsync(Jid, Message, string?, CancellationToken)"/>). Returns the message id.
     /// </summary>
-    public Task<string> SendTextAsync(Jid to, string text, CancellationToken cancellationToken = default) =>
-        SendMessageAsync(to, new Message { Conversation = text }, "text", null, cancellationToken);
+    public Task<string> SendTextAsync(Jid to, string text, CancellationToken cancellationToken = default, string? messageId = null) =>
+        SendMessageAsync(to, new Message { Conversation = text }, messageId, cancellationToken);
 
-    private async Task<string> SendMessageAsync(Jid to, Message message, string stanzaType, string? mediaType, CancellationToken cancellationToken,
-        string? edit = null)
+    /// <summary>
+    /// Sends any message (text, reply, reaction, edit, revoke, already uploaded media) to a user — encrypted for each
+    /// of their devices and, as a device-sent copy, for our other devices — or to a group. The stanza's type, media type
+    /// and edit attribute follow from the message. The id is <paramref name="messageId"/> when given (validated: a
+    /// resend with the same id is one message to the receiver) or a fresh one. Session changes are persisted before the
+    /// stanza leaves; the task completes when the server acks it, and fails with <see cref="MessageRejectedException"/>,
+    /// <see cref="ServerAckTimeoutException"/> or <see cref="ConnectionClosedException"/> when it does not.
+    /// </summary>
+    public Task<string> SendMessageAsync(Jid to, Message message, string? messageId = null, CancellationToken cancellationToken = default)
     {
-        if (to.IsGroup) return await SendGroupMessageAsync(to, message, stanzaType, mediaType, cancellationToken, edit).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(message);
+        var id = messageId is null ? MessageIds.New() : MessageIds.Validate(messageId);
+        var kind = OutgoingStanzaKind.Of(message);
+        return to.IsGroup
+            ? SendGroupMessageAsync(to, message, kind, id, cancellationToken)
+            : SendDirectMessageAsync(to, message, kind, id, cancellationToken);
+    }
+
+    private async Task<string> SendDirectMessageAsync(Jid to, Message message, OutgoingStanzaKind kind, string id, CancellationToken cancellationToken)
+    {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
         var recipient = to.ToNonAd();
@@ -138,23 +154,40 @@ public sealed partial class AccountEngine
         var recipientDevices = devices.Where(d => d.User.IsSameUser(recipient)).SelectMany(d => d.Devices).Select(d => d.Jid).Where(j => j != me).ToArray();
         var ownDevices = devices.Where(d => d.User.IsSameUser(me) && !recipient.IsSameUser(me)).SelectMany(d => d.Devices).Select(d => d.Jid)
             .Where(j => j != me).ToArray();
-        var id = MessageIds.New();
+        Task<BinaryNode> ack;
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var transaction = new SignalStoreTransaction(_keys);
             var stanza = await OutgoingMessage.EncryptAsync(transaction, Creds, id, recipient, message, recipientDevices, ownDevices,
                 async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
-                stanzaType, mediaType).ConfigureAwait(false);
+                kind.Type, kind.MediaType).ConfigureAwait(false);
             await CommitAsync("message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
-            await session.SendAsync(MessageKinds.WithEdit(stanza, edit), cancellationToken).ConfigureAwait(false);
+            ack = await SendExpectingAckAsync(session, MessageKinds.WithEdit(stanza, kind.Edit), id, cancellationToken).ConfigureAwait(false);
             RecentSent.Add(recipient, id, message);
         }
         finally
         {
             _signalLock.Release();
         }
+        // Outside the lock: the read loop needs it to decrypt, and the ack arrives through the read loop.
+        await session.MessageAcks.WaitAsync(id, ack, Options.MessageAckTimeout, cancellationToken).ConfigureAwait(false);
         return id;
+    }
+
+    private static async Task<Task<BinaryNode>> SendExpectingAckAsync(ConnectionSession session, BinaryNode stanza, string id, CancellationToken cancellationToken)
+    {
+        var ack = session.MessageAcks.Expect(id);
+        try
+        {
+            await session.SendAsync(stanza, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            session.MessageAcks.Cancel(id);
+            throw;
+        }
+        return ack;
     }
 
     /// <summary>The dedupe keys of recently received messages (for a snapshot of the account state).</summary>

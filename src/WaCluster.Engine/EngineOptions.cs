@@ -27,6 +27,9 @@ public sealed record EngineOptions
 
     public TimeSpan DefaultQueryTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Longest a sent message waits for the server's ack before the send fails (to be resent with its id).</summary>
+    public TimeSpan MessageAckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Lifetime of the first QR (Baileys: 60 s); every later one lives <see cref="LaterQrTimeout"/> (20 s).</summary>
     public TimeSpan FirstQrTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -6,6 +6,7 @@ using Google.Protobuf;
 using WaCluster.Actors.Connection;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Protocol.Proto;
 
 namespace WaCluster.Actors.Accounts;
 
@@ -73,7 +74,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
         Command<LinkStateChanged>(OnStateChanged);
         Command<LinkInbound>(OnInbound);
-        Command<LinkServerAck>(OnServerAck);
+        Command<LinkServerAck>(ack => CompleteSend(ack.MessageId, errorCode: 0));
+        Command<LinkSendRejected>(rejected => CompleteSend(rejected.MessageId, rejected.ErrorCode));
         Command<LinkConnectionChanged>(OnConnectionChanged);
         Command<LinkQrIssued>(qr => _publisher.Publish(new QrCodeIssued { AccountId = _accountId, Qr = qr.Qr }));
         // Receipts, group changes and issued pairing codes the connection reports: published, never persisted.
@@ -142,24 +144,36 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void OnSendText(SendText command)
-    {
-        if (command.MessageId.Length == 0 || command.ToJid.Length == 0)
+    private void OnSendText(SendText command) =>
+        AcceptSend(new SendIntent
         {
-            Sender.Tell(Rejected(command.MessageId, RejectionReason.Invalid, "message_id and to_jid are required"));
+            MessageId = command.MessageId,
+            ToJid = command.ToJid,
+            Message = new Message { Conversation = command.Text }.ToByteString(),
+        });
+
+    /// <summary>
+    /// Takes one outgoing message of any kind into the outbox: checked, persisted, answered, then handed to the engine
+    /// when connected. It leaves the outbox only on the server's ack; until then every (re)connection sends it again
+    /// with the same id. A known id is accepted again without a second intent (the caller retried).
+    /// </summary>
+    private void AcceptSend(SendIntent intent)
+    {
+        if (SendIntents.Invalid(intent) is { } problem)
+        {
+            Sender.Tell(Rejected(intent.MessageId, RejectionReason.Invalid, problem));
             return;
         }
         if (_state.LoggedOut)
         {
-            Sender.Tell(Rejected(command.MessageId, RejectionReason.LoggedOut, "the account is logged out"));
+            Sender.Tell(Rejected(intent.MessageId, RejectionReason.LoggedOut, "the account is logged out"));
             return;
         }
-        if (_state.Recent.Contains(command.MessageId) || _state.IsPending(command.MessageId))
+        if (_state.Recent.Contains(intent.MessageId) || _state.IsPending(intent.MessageId))
         {
-            Sender.Tell(Accepted(command.MessageId));
+            Sender.Tell(Accepted(intent.MessageId));
             return;
         }
-        var intent = new SendIntent { MessageId = command.MessageId, ToJid = command.ToJid, Text = command.Text };
         Persist(new SendIntentStored { Intent = intent }, stored =>
         {
             Applied(stored);
@@ -285,16 +299,16 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void OnServerAck(LinkServerAck ack)
+    private void CompleteSend(string messageId, int errorCode)
     {
-        if (!_state.IsPending(ack.MessageId))
+        if (!_state.IsPending(messageId))
         {
             return;
         }
-        Persist(new SendIntentCompleted { MessageId = ack.MessageId }, completed =>
+        Persist(new SendIntentCompleted { MessageId = messageId, ErrorCode = errorCode }, completed =>
         {
             Applied(completed);
-            _publisher.Publish(new SendCompleted { AccountId = _accountId, MessageId = completed.MessageId });
+            _publisher.Publish(new SendCompleted { AccountId = _accountId, MessageId = completed.MessageId, ErrorCode = completed.ErrorCode });
         });
     }
 

@@ -6,7 +6,9 @@ using WaCluster.Engine;
 using WaCluster.Engine.Connection;
 using WaCluster.Engine.Creds;
 using WaCluster.Engine.Events;
+using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Proto;
 using WaCluster.Signal.Stores;
 using EngineConnectionState = WaCluster.Engine.Events.ConnectionState;
 
@@ -144,13 +146,19 @@ internal sealed partial class EngineConnection : ReceiveActor
     {
         try
         {
-            await engine.SendTextAsync(Jid.Parse(intent.ToJid), intent.Text, cancellationToken).ConfigureAwait(false);
+            await engine.SendMessageAsync(Jid.Parse(intent.ToJid), Message.Parser.ParseFrom(intent.Message), intent.MessageId, cancellationToken)
+                .ConfigureAwait(false);
             account.Tell(new LinkServerAck { MessageId = intent.MessageId }, self);
+        }
+        catch (MessageRejectedException rejected)
+        {
+            account.Tell(new LinkSendRejected { MessageId = intent.MessageId, ErrorCode = rejected.Code }, self);
         }
         catch (Exception e)
         {
-            // The intent stays in the account's outbox and leaves again on the next connection.
-            _log.Warning("Send {0} of {1} failed: {2}", intent.MessageId, _context.AccountId, e.Message);
+            // No ack (timeout, connection lost, stopping): the intent stays in the outbox and leaves again, with the
+            // same id, on the next connection.
+            _log.Warning("Send {0} of {1} is not acked yet: {2}", intent.MessageId, _context.AccountId, e.Message);
         }
     }
 

@@ -62,6 +62,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("l-in-ack", typeof(LinkAckInbound), LinkAckInbound.Parser),
         ("l-send", typeof(LinkSend), LinkSend.Parser),
         ("l-srv-ack", typeof(LinkServerAck), LinkServerAck.Parser),
+        ("l-send-rejected", typeof(LinkSendRejected), LinkSendRejected.Parser),
         ("l-conn", typeof(LinkConnectionChanged), LinkConnectionChanged.Parser),
         ("l-qr", typeof(LinkQrIssued), LinkQrIssued.Parser),
         ("intent", typeof(SendIntent), SendIntent.Parser),

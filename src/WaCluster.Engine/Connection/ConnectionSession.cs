@@ -1,4 +1,5 @@
 using WaCluster.Engine.Events;
+using WaCluster.Engine.Messaging;
 using WaCluster.Engine.Pairing;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
@@ -26,6 +27,9 @@ internal sealed class ConnectionSession(AccountEngine engine)
     private long _lastReceivedTicks;
 
     public bool Opened { get; private set; }
+
+    /// <summary>Sends on this connection waiting for their server ack.</summary>
+    public ServerAcks MessageAcks { get; } = new(engine.Time);
 
     public void MarkOpen() => Opened = true;
 
@@ -88,6 +92,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
             FlushBurst();
             await _stop.CancelAsync().ConfigureAwait(false);
             _iqs.Close(_ended?.Message ?? "connection ended");
+            MessageAcks.Close(_ended?.Message ?? "connection ended");
             if (_transport is not null) await _transport.DisposeAsync().ConfigureAwait(false);
         }
         return _ended!;
@@ -185,6 +190,9 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 break;
             case "receipt":
                 await engine.OnReceiptAsync(this, node, token).ConfigureAwait(false);
+                break;
+            case "ack" when node.GetAttribute("class") == "message":
+                MessageAcks.TryComplete(node);
                 break;
             case "presence" or "chatstate":
                 engine.OnPresence(node);

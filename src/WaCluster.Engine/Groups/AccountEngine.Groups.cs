@@ -150,8 +150,7 @@ public sealed partial class AccountEngine
     /// Sends to a group: every member device (ours included) that lacks our sender key gets it pairwise, then the
     /// content goes once as skmsg. Key changes are persisted before the stanza leaves.
     /// </summary>
-    private async Task<string> SendGroupMessageAsync(Jid group, Message message, string stanzaType, string? mediaType, CancellationToken cancellationToken,
-        string? edit)
+    private async Task<string> SendGroupMessageAsync(Jid group, Message message, OutgoingStanzaKind kind, string id, CancellationToken cancellationToken)
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
@@ -159,7 +158,7 @@ public sealed partial class AccountEngine
         var users = metadata.Participants.Select(p => p.Jid.ToNonAd()).Append(me.ToNonAd()).Distinct().ToArray();
         var devices = (await GetDevicesAsync(users, cancellationToken).ConfigureAwait(false)).SelectMany(d => d.Devices).Select(d => d.Jid)
             .Where(j => j != me).Distinct().ToArray();
-        var id = MessageIds.New();
+        Task<BinaryNode> ack;
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -170,11 +169,11 @@ public sealed partial class AccountEngine
             var transaction = new SignalStoreTransaction(_keys);
             var result = await GroupOutgoingMessage.EncryptAsync(transaction, Creds, id, group, me, message, lacking,
                 async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
-                stanzaType, mediaType, rotate).ConfigureAwait(false);
+                kind.Type, kind.MediaType, rotate).ConfigureAwait(false);
             await CommitAsync(rotate ? "group message sent under a new sender key" : "group message sent", Creds, transaction, cancellationToken)
                 .ConfigureAwait(false);
             if (rotate) _pendingRotations.TryRemove(group, out _);
-            await session.SendAsync(MessageKinds.WithEdit(result.Stanza, edit), cancellationToken).ConfigureAwait(false);
+            ack = await SendExpectingAckAsync(session, MessageKinds.WithEdit(result.Stanza, kind.Edit), id, cancellationToken).ConfigureAwait(false);
             lock (holders)
             {
                 if (rotate) holders.Clear();
@@ -185,6 +184,7 @@ public sealed partial class AccountEngine
         {
             _signalLock.Release();
         }
+        await session.MessageAcks.WaitAsync(id, ack, Options.MessageAckTimeout, cancellationToken).ConfigureAwait(false);
         return id;
     }
 }

@@ -18,14 +18,27 @@ public sealed partial class AccountEngine
     /// Encrypts and uploads <paramref name="media"/> (streamed from its Content), then sends the media message to
     /// <paramref name="to"/>. Returns the message id and the message as sent.
     /// </summary>
-    public async Task<(string Id, Message Message)> SendMediaAsync(Jid to, OutgoingMedia media, CancellationToken cancellationToken = default)
+    public async Task<(string Id, Message Message)> SendMediaAsync(Jid to, OutgoingMedia media, CancellationToken cancellationToken = default,
+        string? messageId = null)
+    {
+        var (message, upload) = await UploadAsync(media, cancellationToken).ConfigureAwait(false);
+        var id = await SendMessageAsync(to, message, messageId, cancellationToken).ConfigureAwait(false);
+        RememberSentMedia(id, media, upload);
+        return (id, message);
+    }
+
+    /// <summary>
+    /// Encrypts and uploads <paramref name="media"/> and returns the media message that points at the blob, ready for
+    /// <see cref="SendMessageAsync(Jid, Message, string?, CancellationToken)"/> (e.g. through a durable outbox).
+    /// </summary>
+    public async Task<Message> UploadMediaAsync(OutgoingMedia media, CancellationToken cancellationToken = default) =>
+        (await UploadAsync(media, cancellationToken).ConfigureAwait(false)).Message;
+
+    private async Task<(Message Message, MediaUpload Upload)> UploadAsync(OutgoingMedia media, CancellationToken cancellationToken)
     {
         if (_session is null) throw new ConnectionClosedException("not connected");
         var upload = await Media.UploadAsync(media.Content, media.EncryptionType, cancellationToken).ConfigureAwait(false);
-        var message = MediaMessages.Build(media, upload);
-        var id = await SendMessageAsync(to, message, "media", media.StanzaMediaType, cancellationToken).ConfigureAwait(false);
-        RememberSentMedia(id, media, upload);
-        return (id, message);
+        return (MediaMessages.Build(media, upload), upload);
     }
 
     /// <summary>

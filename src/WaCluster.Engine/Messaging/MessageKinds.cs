@@ -8,7 +8,7 @@ namespace WaCluster.Engine.Messaging;
 /// Builds replies, reactions, edits and revokes the way WhatsApp clients do. Edits and revokes are protocol messages
 /// whose stanza carries an <c>edit</c> attribute ("1" edit, "7" revoke by the sender, "8" revoke by a group admin).
 /// </summary>
-internal static class MessageKinds
+public static class MessageKinds
 {
     public const string EditAttribute = "1";
     public const string SenderRevokeAttribute = "7";

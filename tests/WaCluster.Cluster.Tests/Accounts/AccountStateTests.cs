@@ -15,7 +15,7 @@ public sealed class AccountStateTests
         state.Apply(new CredsStored { Creds = ByteString.CopyFromUtf8("creds") });
         foreach (var id in new[] { "c", "a", "b" })
         {
-            state.Apply(new SendIntentStored { Intent = new SendIntent { MessageId = id, ToJid = "1@s.whatsapp.net", Text = id } });
+            state.Apply(new SendIntentStored { Intent = new SendIntent { MessageId = id, ToJid = "1@s.whatsapp.net", Message = ByteString.CopyFromUtf8(id) } });
         }
         state.Apply(new SendIntentCompleted { MessageId = "a" });
         state.Apply(new InboundStored { Message = new LinkInbound { MessageId = "in", SignalChange = ByteString.CopyFromUtf8("s") } });
