@@ -37,8 +37,46 @@ public sealed partial class AccountEngine
     private async Task<(Message Message, MediaUpload Upload)> UploadAsync(OutgoingMedia media, CancellationToken cancellationToken)
     {
         if (_session is null) throw new ConnectionClosedException("not connected");
-        var upload = await Media.UploadAsync(media.Content, media.EncryptionType, cancellationToken).ConfigureAwait(false);
-        return (MediaMessages.Build(media, upload), upload);
+        var (prepared, spool) = await WithThumbnailAsync(media, cancellationToken).ConfigureAwait(false);
+        MediaUpload upload;
+        await using (spool)
+        {
+            upload = await Media.UploadAsync(prepared.Content, media.EncryptionType, cancellationToken).ConfigureAwait(false);
+        }
+        return (MediaMessages.Build(prepared, upload), upload);
+    }
+
+    /// <summary>
+    /// As Baileys does, an image sent without a thumbnail gets one made from it (and its dimensions when the caller gave
+    /// none). A video gets one only from a caller-given frame: the engine carries no video decoder (Baileys runs ffmpeg).
+    /// Stickers, audio and documents get none, as in Baileys. Content that cannot be read twice is spooled to a
+    /// temporary file (returned for disposal) so the thumbnail and the upload both read it.
+    /// </summary>
+    private async Task<(OutgoingMedia Media, FileStream? Spool)> WithThumbnailAsync(OutgoingMedia media, CancellationToken cancellationToken)
+    {
+        if (media.JpegThumbnail is not null) return (media, null);
+        if (media is { Kind: MediaKind.Video, VideoFrame: { } frame })
+        {
+            using var still = new MemoryStream(frame, writable: false);
+            return (ImageThumbnail.TryCreate(still) is { } fromFrame ? media with { JpegThumbnail = fromFrame.Jpeg } : media, null);
+        }
+        if (media.Kind != MediaKind.Image) return (media, null);
+        FileStream? spool = null;
+        var content = media.Content;
+        if (!content.CanSeek)
+        {
+            spool = Media.TemporaryFile();
+            await content.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
+            spool.Position = 0;
+            content = spool;
+        }
+        var start = content.Position;
+        var thumbnail = ImageThumbnail.TryCreate(content);
+        content.Position = start;
+        if (thumbnail is null) return (media with { Content = content }, spool);
+        var withThumbnail = media with { Content = content, JpegThumbnail = thumbnail.Jpeg };
+        if (media.Width is null) withThumbnail = withThumbnail with { Width = (uint)thumbnail.OriginalWidth, Height = (uint)thumbnail.OriginalHeight };
+        return (withThumbnail, spool);
     }
 
     /// <summary>

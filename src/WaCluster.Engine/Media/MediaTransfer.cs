@@ -167,7 +167,7 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
 
     private static string Base64Url(byte[] hash) => Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private FileStream TemporaryFile() => new(Path.Combine(options.MediaTempDirectory ?? Path.GetTempPath(), "wacluster-media-" + Guid.NewGuid().ToString("N")),
+    internal FileStream TemporaryFile() => new(Path.Combine(options.MediaTempDirectory ?? Path.GetTempPath(), "wacluster-media-" + Guid.NewGuid().ToString("N")),
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 
     private sealed record UploadAnswer(string Url, string DirectPath);

@@ -33,8 +33,14 @@ public sealed record OutgoingMedia(MediaKind Kind, Stream Content)
     /// <summary>Caption under an image, video or document.</summary>
     public string? Caption { get; init; }
 
-    /// <summary>Small JPEG preview for image, video and document (caller-supplied).</summary>
+    /// <summary>
+    /// Small JPEG preview for image, video and document. Left null for an image, the engine makes it as Baileys does
+    /// (32 px wide, JPEG quality 50); for a video, from <see cref="VideoFrame"/> when given.
+    /// </summary>
     public byte[]? JpegThumbnail { get; init; }
+
+    /// <summary>An encoded still of the video (JPEG, PNG or WebP), to make its thumbnail from; the engine decodes no video.</summary>
+    public byte[]? VideoFrame { get; init; }
 
     public uint? Width { get; init; }
 
