@@ -21,20 +21,21 @@ public sealed partial class AccountEngine
     public async Task<(string Id, Message Message)> SendMediaAsync(Jid to, OutgoingMedia media, CancellationToken cancellationToken = default,
         string? messageId = null)
     {
-        var (message, upload) = await UploadAsync(media, cancellationToken).ConfigureAwait(false);
+        var (message, remembered) = await UploadAsync(media, cancellationToken).ConfigureAwait(false);
         var id = await SendMessageAsync(to, message, messageId, cancellationToken).ConfigureAwait(false);
-        RememberSentMedia(id, media, upload);
+        if (remembered is not null) SentMedia.Bind(id, remembered);
         return (id, message);
     }
 
     /// <summary>
     /// Encrypts and uploads <paramref name="media"/> and returns the media message that points at the blob, ready for
-    /// <see cref="SendMessageAsync(Jid, Message, string?, CancellationToken)"/> (e.g. through a durable outbox).
+    /// <see cref="SendMessageAsync(Jid, Message, string?, CancellationToken)"/> (e.g. through a durable outbox). With
+    /// <see cref="OutgoingMedia.Reopen"/> set, re-upload requests for the message are answered as for SendMediaAsync.
     /// </summary>
     public async Task<Message> UploadMediaAsync(OutgoingMedia media, CancellationToken cancellationToken = default) =>
         (await UploadAsync(media, cancellationToken).ConfigureAwait(false)).Message;
 
-    private async Task<(Message Message, MediaUpload Upload)> UploadAsync(OutgoingMedia media, CancellationToken cancellationToken)
+    private async Task<(Message Message, SentMedia? Remembered)> UploadAsync(OutgoingMedia media, CancellationToken cancellationToken)
     {
         if (_session is null) throw new ConnectionClosedException("not connected");
         var (prepared, spool) = await WithThumbnailAsync(media, cancellationToken).ConfigureAwait(false);
@@ -43,7 +44,7 @@ public sealed partial class AccountEngine
         {
             upload = await Media.UploadAsync(prepared.Content, media.EncryptionType, cancellationToken).ConfigureAwait(false);
         }
-        return (MediaMessages.Build(prepared, upload), upload);
+        return (MediaMessages.Build(prepared, upload), RememberUpload(media, upload));
     }
 
     /// <summary>

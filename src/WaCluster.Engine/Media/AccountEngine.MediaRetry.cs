@@ -61,10 +61,13 @@ public sealed partial class AccountEngine
         }
     }
 
-    /// <summary>Keeps what a later re-upload request for this message needs, when the caller gave a way to reopen the content.</summary>
-    private void RememberSentMedia(string id, OutgoingMedia media, MediaUpload upload)
+    /// <summary>Keeps what a later re-upload request for this upload needs, when the caller gave a way to reopen the content.</summary>
+    private SentMedia? RememberUpload(OutgoingMedia media, MediaUpload upload)
     {
-        if (media.Reopen is { } reopen) SentMedia.Add(id, new SentMedia(media.EncryptionType, upload.Encrypted.MediaKey, upload.Encrypted.FileEncSha256, reopen));
+        if (media.Reopen is not { } reopen) return null;
+        var sent = new SentMedia(media.EncryptionType, upload.Encrypted.MediaKey, upload.Encrypted.FileEncSha256, reopen);
+        SentMedia.Add(sent);
+        return sent;
     }
 
     /// <summary>The answer to one of our re-upload requests; answers nobody waits for (late, or for another device) are only acked.</summary>
@@ -100,7 +103,7 @@ public sealed partial class AccountEngine
             Emit(new EngineError("media re-upload request", ex));
             return;
         }
-        if (!SentMedia.TryGet(request.Id, out var sent))
+        if (SentMedia.Find(request.Id, request.Payload) is not { } sent)
         {
             await session.SendAsync(MediaRetryNodes.Failure(request, ResultType.NotFound), cancellationToken).ConfigureAwait(false);
             return;

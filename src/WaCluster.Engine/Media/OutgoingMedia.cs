@@ -20,7 +20,7 @@ public sealed record OutgoingMedia(MediaKind Kind, Stream Content)
 {
     /// <summary>
     /// Opens the same content again, to answer a recipient's re-upload request once the host dropped the blob. Without
-    /// it such requests are answered "not found". The engine keeps only this delegate, for its last 512 media sends.
+    /// it such requests are answered "not found". The engine keeps only this delegate, for its last 512 media uploads.
     /// </summary>
     public Func<Stream>? Reopen { get; init; }
 

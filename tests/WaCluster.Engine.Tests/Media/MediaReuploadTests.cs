@@ -83,7 +83,7 @@ public sealed class MediaReuploadTests : MediaSimulatorTest
     }
 
     [Fact]
-    public async Task Two_engines_reupload_for_each_other_and_a_tampered_request_gets_a_decryption_error()
+    public async Task Two_engines_reupload_for_each_other_also_for_outbox_sends_and_a_wrong_key_is_a_typed_error()
     {
         var (alice, _) = await PairEngineAsync("15550007203", MediaTls.Pinned(Host.Certificate));
         var (carol, carolAccount) = await PairEngineAsync("15550007204", MediaTls.Pinned(Host.Certificate));
@@ -97,6 +97,17 @@ public sealed class MediaReuploadTests : MediaSimulatorTest
         using var into = new MemoryStream();
         await carol.DownloadMediaAsync(refreshed, into);
         Assert.Equal(data, into.ToArray());
+
+        // Uploaded ahead of the send and sent by a caller-chosen id (as a durable outbox does): found by its sealed request.
+        var document = RandomNumberGenerator.GetBytes(21_000);
+        var uploaded = await alice.UploadMediaAsync(new OutgoingMedia(MediaKind.Document, new MemoryStream(document)) { Reopen = () => new MemoryStream(document), FileName = "a.bin" });
+        var outboxId = await alice.SendMessageAsync(Jid.Parse(carolAccount.Jid), uploaded, "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)));
+        var viaOutbox = Assert.Single(await NextMessagesAsync(carol, 1));
+        Assert.Equal(outboxId, viaOutbox.Key.Id);
+        Host.Simulator.Media.ExpireAll();
+        using var documentInto = new MemoryStream();
+        await carol.DownloadMediaAsync(await carol.RequestMediaReuploadAsync(viaOutbox), documentInto);
+        Assert.Equal(document, documentInto.ToArray());
 
         // Asking with another media key: alice cannot open the request and answers DECRYPTION_ERROR under her key,
         // which carol's wrong key cannot open either: a typed error, not a hang.
