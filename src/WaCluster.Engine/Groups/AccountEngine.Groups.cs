@@ -174,6 +174,7 @@ public sealed partial class AccountEngine
                 .ConfigureAwait(false);
             if (rotate) _pendingRotations.TryRemove(group, out _);
             ack = await SendExpectingAckAsync(session, MessageKinds.WithEdit(result.Stanza, kind.Edit), id, cancellationToken).ConfigureAwait(false);
+            RecentSent.Add(group, id, message);
             lock (holders)
             {
                 if (rotate) holders.Clear();

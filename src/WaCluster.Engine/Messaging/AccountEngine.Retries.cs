@@ -21,53 +21,75 @@ public sealed partial class AccountEngine
     private RecentSentMessages RecentSent => LazyInitializer.EnsureInitialized(ref _recentSent, () => new RecentSentMessages(_time));
 
     /// <summary>
-    /// A peer could not decrypt a 1:1 message we sent: start a session from the bundle it sent (or a fetched one) and
-    /// send that device the same message again, same id, with the retry count. Unknown or expired messages are not resent.
+    /// A device could not decrypt a message we sent: start a session from the bundle it sent (or a fetched one) and
+    /// send that device alone the same message again, same id, with the retry count. A group member gets our sender key
+    /// pairwise beside a new skmsg; another device of ours gets its device-sent copy for the chat the receipt names.
+    /// Unknown or expired messages are not resent.
     /// </summary>
     internal async Task OnRetryReceiptAsync(ConnectionSession session, BinaryNode receipt, CancellationToken cancellationToken)
     {
         await session.SendAsync(StanzaAcks.For(receipt, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
         var id = receipt.GetAttribute("id");
-        if (id is null || receipt.GetJid("from") is not { } from || from.IsGroup || Creds.Me is not { } contact) return;
-        if (!RecentSent.TryGet(from, id, out var message)) return;
+        if (id is null || receipt.GetJid("from") is not { } from || Creds.Me is not { } contact) return;
         var me = Protocol.Jids.Jid.Parse(contact.Id);
+        // The failing device, and the chat the message belongs to.
+        var (device, chat) = from.IsGroup
+            ? (receipt.GetJid("participant") ?? throw new EngineException($"group retry receipt {id} without a participant"), from)
+            : from.IsSameUser(me) ? (from, receipt.GetJid("recipient") ?? from) : (from, from);
+        if (device.IsGroup || device == me || !RecentSent.TryGet(chat, id, out var message)) return;
         var count = receipt.GetChild("retry")?.GetAttribute("count") ?? "1";
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var transaction = new SignalStoreTransaction(_keys);
-            var address = SignalAddresses.Of(from);
+            var address = SignalAddresses.Of(device);
             if (KeyBundles.FromRetryReceipt(receipt) is { } bundle)
             {
                 await new SessionBuilder(transaction, address).ProcessBundleAsync(bundle).ConfigureAwait(false);
             }
             else if (!await new SessionCipher(transaction, address).HasOpenSessionAsync().ConfigureAwait(false))
             {
-                var fetched = KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, [from]), null, cancellationToken).ConfigureAwait(false));
-                if (!fetched.TryGetValue(from, out var fresh)) return;
+                var fetched = KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, [device]), null, cancellationToken).ConfigureAwait(false));
+                if (!fetched.TryGetValue(device, out var fresh)) return;
                 await new SessionBuilder(transaction, address).ProcessBundleAsync(fresh).ConfigureAwait(false);
             }
-            // Our other devices only ever got the device-sent copy; the chat is not known here, so they are not resent to.
-            if (from.IsSameUser(me)) return;
-            var encrypted = await new SessionCipher(transaction, address).EncryptAsync(MessagePadding.Pad(Google.Protobuf.MessageExtensions.ToByteArray(message)))
-                .ConfigureAwait(false);
-            var content = new List<BinaryNode>
+            BinaryNode resend;
+            if (chat.IsGroup)
             {
-                new("enc", [("v", "2"), ("type", encrypted.WireType), ("count", count)], (ReadOnlyMemory<byte>)encrypted.Body),
-            };
-            if (encrypted.Type == Signal.Messages.SignalMessageType.PreKey && Creds.Account is { } account)
+                var result = await GroupOutgoingMessage.EncryptAsync(transaction, Creds, id, chat, me, message, [device], _ => NoBundles(), "text", null,
+                    retryCount: count).ConfigureAwait(false);
+                // Addressed to the group but for this device alone: the other members already read it.
+                resend = new BinaryNode(result.Stanza.Tag, [.. result.Stanza.Attributes, ("participant", device.ToString())], [.. result.Stanza.Children]);
+            }
+            else
             {
-                content.Add(new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account));
+                var ownDevice = device.IsSameUser(me);
+                var content = ownDevice ? OutgoingMessage.DeviceSentCopy(chat, message) : message;
+                var encrypted = await new SessionCipher(transaction, address).EncryptAsync(MessagePadding.Pad(Google.Protobuf.MessageExtensions.ToByteArray(content)))
+                    .ConfigureAwait(false);
+                var nodes = new List<BinaryNode>
+                {
+                    new("enc", [("v", "2"), ("type", encrypted.WireType), ("count", count)], (ReadOnlyMemory<byte>)encrypted.Body),
+                };
+                if (encrypted.Type == Signal.Messages.SignalMessageType.PreKey && Creds.Account is { } account)
+                {
+                    nodes.Add(new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account));
+                }
+                resend = new BinaryNode("message", [("id", id), ("to", device.ToString()), ("type", "text"), ("recipient", ownDevice ? chat.ToString() : null)],
+                    nodes.ToArray());
             }
             await CommitAsync("message resent", Creds, transaction, cancellationToken).ConfigureAwait(false);
-            await session.SendAsync(new BinaryNode("message", [("id", id), ("to", from.ToString()), ("type", "text")], content.ToArray()), cancellationToken)
-                .ConfigureAwait(false);
+            await session.SendAsync(resend, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _signalLock.Release();
         }
     }
+
+    // The session with the retrying device is set up above; nothing is left to fetch.
+    private static Task<IReadOnlyDictionary<Protocol.Jids.Jid, Signal.Keys.PreKeyBundle>> NoBundles() =>
+        Task.FromResult<IReadOnlyDictionary<Protocol.Jids.Jid, Signal.Keys.PreKeyBundle>>(new Dictionary<Protocol.Jids.Jid, Signal.Keys.PreKeyBundle>());
 
     /// <summary>
     /// Asks the sender to encrypt a message again. A fresh pre-key (persisted first) rides along from the second

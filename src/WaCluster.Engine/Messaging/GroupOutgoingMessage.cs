@@ -13,8 +13,8 @@ namespace WaCluster.Engine.Messaging;
 /// <summary>
 /// Encrypts one group message: the content once with our sender key (skmsg), plus, for member devices that do not have
 /// our sender key yet, a pairwise message carrying its distribution. With <c>rotate</c> the sender key is replaced first
-/// (a member left: what follows must be unreadable with the old one), so every listed device gets the new one. All
-/// Signal changes stay in the transaction.
+/// (a member left: what follows must be unreadable with the old one), so every listed device gets the new one; a
+/// <c>retryCount</c> marks the pairwise parts of a resend. All Signal changes stay in the transaction.
 /// </summary>
 internal static class GroupOutgoingMessage
 {
@@ -24,7 +24,7 @@ internal static class GroupOutgoingMessage
 
     public static async Task<Result> EncryptAsync(SignalStoreTransaction keys, AuthCreds creds, string id, Jid group, Jid me, Message message,
         IReadOnlyList<Jid> lackingSenderKey, Func<IReadOnlyList<Jid>, Task<IReadOnlyDictionary<Jid, Signal.Keys.PreKeyBundle>>> fetchBundles,
-        string stanzaType, string? mediaType, bool rotate = false)
+        string stanzaType, string? mediaType, bool rotate = false, string? retryCount = null)
     {
         var name = OwnSenderKey(group, me);
         var builder = new GroupSessionBuilder(keys);
@@ -67,7 +67,7 @@ internal static class GroupOutgoingMessage
             anyPreKey |= encrypted.Type == Signal.Messages.SignalMessageType.PreKey;
             distributed.Add(device);
             participants.Add(new BinaryNode("to", [("jid", device.ToString())],
-                [new BinaryNode("enc", [("v", "2"), ("type", encrypted.WireType)], (ReadOnlyMemory<byte>)encrypted.Body)]));
+                [new BinaryNode("enc", [("v", "2"), ("type", encrypted.WireType), ("count", retryCount)], (ReadOnlyMemory<byte>)encrypted.Body)]));
         }
 
         var content = new List<BinaryNode>();

@@ -39,7 +39,7 @@ internal static class OutgoingMessage
         }
 
         var forRecipient = MessagePadding.Pad(message.ToByteArray());
-        var forOwn = MessagePadding.Pad(new Message { DeviceSentMessage = new Message.Types.DeviceSentMessage { DestinationJid = to.ToString(), Message = message } }.ToByteArray());
+        var forOwn = MessagePadding.Pad(DeviceSentCopy(to, message).ToByteArray());
         var participants = new List<BinaryNode>();
         var anyPreKey = false;
         foreach (var device in all)
@@ -59,4 +59,8 @@ internal static class OutgoingMessage
         if (anyPreKey && creds.Account is { } account) content.Add(new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account));
         return new BinaryNode("message", [("id", id), ("to", to.ToString()), ("type", stanzaType)], content.ToArray());
     }
+
+    /// <summary>What our other devices get of a message we sent to <paramref name="chat"/>.</summary>
+    public static Message DeviceSentCopy(Jid chat, Message message) =>
+        new() { DeviceSentMessage = new Message.Types.DeviceSentMessage { DestinationJid = chat.ToString(), Message = message } };
 }

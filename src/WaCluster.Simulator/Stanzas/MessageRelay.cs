@@ -53,7 +53,8 @@ internal static class MessageRelay
 
     /// <summary>
     /// Group fan-out: every member device but the sender's gets the sender-key ciphertext, plus the pairwise message
-    /// (sender key distribution) the sender encrypted for that device, from the group with the sender as participant.
+    /// (sender key distribution) the sender encrypted for that device, from the group with the sender as participant;
+    /// a stanza with a participant (a retry resend) goes to that member device only.
     /// </summary>
     private static void RelayToGroup(WaSimulator simulator, SimDevice sender, BinaryNode message, Jid to, string id, long now)
     {
@@ -82,12 +83,16 @@ internal static class MessageRelay
         attributes.Add(("addressing_mode", "pn"));
         attributes.Add(("notify", sender.User.PushName));
         var stanzaAttributes = attributes.ToArray();
+        // A resend answering a retry receipt names the one device it is for.
+        var single = message.GetJid("participant");
+        var toOne = single is not null;
+        var only = single is { } named ? simulator.FindDevice(named) : null;
         foreach (var (member, _) in group.Members)
         {
-            member.Phone.ReceivedStanzas++;
+            if (!toOne) member.Phone.ReceivedStanzas++;
             foreach (var device in member.Companions.Values)
             {
-                if (device == sender) continue;
+                if (device == sender || (toOne && device != only)) continue;
                 var content = new List<BinaryNode>();
                 if (pairwise.TryGetValue(device, out var own))
                 {
@@ -124,7 +129,8 @@ internal static class MessageRelay
             ("t", ServerNodes.Timestamp(now)),
         };
         foreach (var name in ForwardedAttributes) attributes.Add((name, message[name]));
-        if (ownDevice) attributes.Add(("recipient", to.ToString()));
+        // A resend to one of the sender's own devices names the chat itself.
+        if (ownDevice) attributes.Add(("recipient", message["recipient"] ?? to.ToString()));
         else if (target.IsLid) attributes.Add(("sender_pn", sender.User.DeviceJid(sender.Id, lid: false)));
         else attributes.Add(("sender_lid", sender.User.DeviceJid(sender.Id, lid: true)));
         attributes.Add(("notify", sender.User.PushName));

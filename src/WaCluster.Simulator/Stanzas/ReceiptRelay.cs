@@ -13,7 +13,9 @@ internal static class ReceiptRelay
     public static void Relay(WaSimulator simulator, SimDevice sender, BinaryNode receipt)
     {
         var id = receipt.RequireAttribute("id");
-        var to = receipt.RequireJid("to");
+        // Baileys leaves out "to" on the "sender" receipt for a copy our own other device sent in a PN chat: it is for
+        // that account's own devices.
+        var to = receipt["to"] is null && receipt["type"] == "sender" ? sender.User.PnJid : receipt.RequireJid("to");
         // A client receipts a message instead of acking it: the receipt settles the message in its queue.
         sender.Pending.Acknowledge(id, "message");
         foreach (var item in receipt.GetChild("list")?.GetChildren("item") ?? [])

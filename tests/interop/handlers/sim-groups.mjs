@@ -39,5 +39,7 @@ export const ops = {
     } catch (error) {
       return { text: null, error: String(error?.message ?? error) }
     }
-  }
+  },
+  // Loses every sender key this client holds for `group`, so the next skmsg there fails and it asks for a retry.
+  'sim.group.forgetSenderKeys': async ({ id, group }) => simClient(id).keys.forget('sender-key', `${group}::`)
 }

@@ -15,6 +15,12 @@ const memoryKeyStore = () => {
           else data.set(`${type}/${id}`, value)
         }
       }
+    },
+    // Loses keys of a type whose id starts with `prefix` (a test forcing decrypt failures); returns how many.
+    forget: (type, prefix = '') => {
+      const doomed = [...data.keys()].filter(k => k.startsWith(`${type}/${prefix}`))
+      for (const k of doomed) data.delete(k)
+      return doomed.length
     }
   }
 }
@@ -51,10 +57,12 @@ export class SimClient {
     this.changes = [] // { id, kind: 'reaction' | 'edit' | 'revoke', targetId, text } for incoming reactions, edits and revokes
     this.images = new Map() // message id -> the received image message, for download
     this.statuses = new Map() // message id -> highest status seen
+    this.ownCopies = [] // { id, chat, text } of messages our other devices sent
     this.presences = [] // { id, participant, lastKnownPresence, lastSeen } per presence.update entry
     this.groupEvents = [] // { event: 'groups.update' | 'group-participants.update', ...payload }
     this.opens = 0
     this.closes = []
+    this.closeReasons = [] // what the server said (e.g. its stream error) for each close, for failure messages
     this.stopped = false
     this.sock = undefined
   }
@@ -62,7 +70,7 @@ export class SimClient {
   notify () { for (const check of [...this.waiters]) check() }
 
   summary () {
-    return { name: this.name, me: this.creds.me, opens: this.opens, closes: this.closes, received: this.received.length, qrs: this.qrs.length, statuses: Object.fromEntries(this.statuses) }
+    return { name: this.name, me: this.creds.me, opens: this.opens, closes: this.closes, closeReasons: this.closeReasons, received: this.received.length, qrs: this.qrs.length, statuses: Object.fromEntries(this.statuses) }
   }
 
   connect () {
@@ -94,6 +102,8 @@ export class SimClient {
       if (update.connection === 'close') {
         const code = update.lastDisconnect?.error?.output?.statusCode
         this.closes.push(code ?? 0)
+        const error = update.lastDisconnect?.error
+        this.closeReasons.push(error?.data ? JSON.stringify(error.data) : String(error?.message))
         if (this.sock === sock) this.sock = undefined
         if (code === DisconnectReason.restartRequired && !this.stopped) this.connect()
       }
@@ -104,6 +114,10 @@ export class SimClient {
         // Baileys folds a receipt that arrives while our own message is still buffered into that message's status.
         if (m.key.fromMe) {
           if (typeof m.status === 'number') this.statuses.set(m.key.id, Math.max(m.status, this.statuses.get(m.key.id) ?? 0))
+          // What another device of this account sent (its device-sent copy), not what this client sent itself.
+          const copy = m.message?.conversation ?? m.message?.extendedTextMessage?.text
+          if (copy !== undefined && copy !== null && !this.sent.has(m.key.id)) this.ownCopies.push({ id: m.key.id, chat: m.key.remoteJid, text: copy })
+          this.notify()
           continue
         }
         this.messages.set(m.key.id, m)
@@ -184,6 +198,8 @@ export class SimClient {
     this.sent.set(sent.key.id, sent.message)
     return sent.key.id
   }
+
+  waitOwnCopies (count, timeoutMs) { return waitFor(this, () => this.ownCopies.length >= count, timeoutMs, `${count} copies from our other devices`) }
 
   waitPresences (count, timeoutMs) { return waitFor(this, () => this.presences.length >= count, timeoutMs, `${count} presence updates`) }
 
