@@ -8,7 +8,7 @@ using WaCluster.Signal.Stores;
 namespace WaCluster.Engine.Tests.Connection;
 
 /// <summary>
-/// Malformed presence, chat state and w:gp2 stanzas from the server: each becomes an EngineError (notifications are
+/// Malformed presence, chat state, w:gp2 and group retry stanzas from the server: each becomes an EngineError (notifications are
 /// still acked so they are not redelivered forever), and the connection keeps working for the next good stanza.
 /// </summary>
 [Trait("Proof", "engine-badinput")]
@@ -17,7 +17,7 @@ public sealed class PresenceAndGroupBadInputTests
     private const string Peer = "15550002222@s.whatsapp.net";
 
     [Fact]
-    public async Task Malformed_presence_chatstate_and_group_notifications_are_reported_without_dropping_the_connection()
+    public async Task Malformed_presence_chatstate_group_notifications_and_retry_receipts_are_reported_without_dropping_the_connection()
     {
         var server = new ScriptedServer();
         var creds = AuthCreds.CreateNew() with { Me = new Contact("15550001111:7@s.whatsapp.net"), Account = [1] };
@@ -56,6 +56,14 @@ public sealed class PresenceAndGroupBadInputTests
             var ack = await connection.NextSentAsync();
             Assert.Equal(("ack", stanza.GetAttribute("id"), "notification"), (ack.Tag, ack["id"], ack["class"]));
         }
+
+        // A group retry receipt that names no member device: acked, reported, nothing resent.
+        connection.Push(new BinaryNode("receipt", [("id", "r1"), ("from", "120363000000000001@g.us"), ("type", "retry")], [new BinaryNode("retry", [("count", "1")])]));
+        var receiptAck = await connection.NextSentAsync();
+        Assert.Equal(("ack", "r1", "receipt"), (receiptAck.Tag, receiptAck["id"], receiptAck["class"]));
+        var retryError = await engine.Events.NextAsync<EngineError>();
+        Assert.Equal("retry receipt", retryError.Context);
+        Assert.IsAssignableFrom<EngineException>(retryError.Error);
 
         // Still connected: a good presence (last seen withheld) and a paused chat state are announced.
         connection.Push(new BinaryNode("presence", [("from", Peer), ("type", "unavailable"), ("last", "deny")]));
