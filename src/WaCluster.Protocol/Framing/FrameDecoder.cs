@@ -107,6 +107,21 @@ public sealed class FrameDecoder
         return true;
     }
 
+    /// <summary>
+    /// Drops the receive buffer when no bytes are pending, so a decoder between messages holds no memory; the next feed
+    /// allocates again. For owners of many mostly idle connections; frames returned earlier stay valid.
+    /// </summary>
+    public void ReleaseBufferIfDrained()
+    {
+        if (_start != _end)
+        {
+            return;
+        }
+        _buffer = [];
+        _start = 0;
+        _end = 0;
+    }
+
     /// <summary>Call at end of stream: a partially received intro or frame means the peer cut the connection mid-message.</summary>
     public void Finish()
     {

@@ -42,7 +42,7 @@ internal sealed class FrameDecodeStage(FrameDecoder decoder) : GraphStage<FlowSh
             try
             {
                 _decoder.Feed(Grab(_in));
-                if (!TryPushFrame()) Pull(_in);
+                if (!TryPushFrame()) PullChunk();
             }
             catch (FrameException ex)
             {
@@ -56,7 +56,7 @@ internal sealed class FrameDecodeStage(FrameDecoder decoder) : GraphStage<FlowSh
             {
                 if (TryPushFrame()) return;
                 if (_upstreamFinished) FinishDecoding();
-                else Pull(_in);
+                else PullChunk();
             }
             catch (FrameException ex)
             {
@@ -85,6 +85,13 @@ internal sealed class FrameDecodeStage(FrameDecoder decoder) : GraphStage<FlowSh
             // The decoder reuses its buffer on the next feed, and the frame crosses stages: it needs its own array.
             Push(_out, frame.ToArray());
             return true;
+        }
+
+        // Between messages the decoder gives its buffer back: thousands of idle connections should not each hold one.
+        private void PullChunk()
+        {
+            _decoder.ReleaseBufferIfDrained();
+            Pull(_in);
         }
 
         private void FinishDecoding()

@@ -20,25 +20,26 @@ internal static class NodePipeline
     public static StreamNodeTransport Run(WireEnds wire, NoiseSession session, StreamTransportSettings settings, IMaterializer materializer)
     {
         var kill = KillSwitches.Shared("connection");
-        var (inboundEnded, received) = wire.Reads
+        var inbound = wire.Reads
             .Via(kill.Flow<byte[]>())
             .Via(new FrameDecodeStage(session.Decoder))
             .Select(frame => session.Transport.Reader.Decrypt(frame)).Named("noise-decrypt")
             .Select(plaintext => BinaryDecoder.Decode(plaintext)).Named("node-decode")
             .WatchTermination(Keep.Right)
-            .ToMaterialized(ChannelSink.AsReader<BinaryNode>(settings.ReceiveBuffer, singleReader: true), Keep.Both)
-            .WithAttributes(SingleElementBuffers)
-            .Run(materializer);
-
-        var (outbound, sent) = Source.Channel<BinaryNode>(settings.SendBuffer, singleWriter: false)
+            .ToMaterialized(ChannelSink.AsReader<BinaryNode>(settings.ReceiveBuffer, singleReader: true), Keep.Both);
+        var outbound = Source.Channel<BinaryNode>(settings.SendBuffer, singleWriter: false)
             .Via(kill.Flow<BinaryNode>())
             .Select(BinaryEncoder.Encode).Named("node-encode")
             .Select(plaintext => Seal(session, plaintext)).Named("noise-encrypt-frame")
-            .ToMaterialized(wire.Writes, Keep.Both)
+            .ToMaterialized(wire.Writes, Keep.Both);
+
+        // Both directions in one graph: one interpreter actor per connection instead of two.
+        var ((inboundEnded, received), (sendQueue, sent)) = RunnableGraph
+            .FromGraph(GraphDsl.Create(inbound, outbound, (i, o) => (i, o), (_, _, _) => ClosedShape.Instance))
             .WithAttributes(SingleElementBuffers)
             .Run(materializer);
 
-        return new StreamNodeTransport(received, inboundEnded, outbound, sent, kill, session, wire, settings);
+        return new StreamNodeTransport(received, inboundEnded, sendQueue, sent, kill, session, wire, settings);
     }
 
     // The ciphertext is written straight behind its length prefix: one array per outbound frame.

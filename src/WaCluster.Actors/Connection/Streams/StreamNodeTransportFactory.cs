@@ -24,6 +24,10 @@ public sealed class StreamNodeTransportFactory(
 {
     private static readonly string WebOrigin = new Uri("https://web.whatsapp.com").GetLeftPart(UriPartial.Authority);
 
+    // Without an invoker every ClientWebSocket builds its own handler and connection pool: one shared handler saves
+    // that per account. Upgraded connections leave the pool, so sharing it changes nothing on the wire.
+    private static readonly HttpMessageInvoker SharedInvoker = new(new SocketsHttpHandler());
+
     public async Task<INodeTransport> ConnectAsync(ClientPayload payload, byte[]? routingInfo, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, ownerStopped);
@@ -32,9 +36,9 @@ public sealed class StreamNodeTransportFactory(
         socket.Options.SetRequestHeader("Origin", WebOrigin);
         try
         {
-            await socket.ConnectAsync(options.ServerUri, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(options.ServerUri, SharedInvoker, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
             throw new EngineConnectException($"could not open {options.ServerUri}: {ex.Message}", ex);

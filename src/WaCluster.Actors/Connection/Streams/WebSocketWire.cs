@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using Akka;
 using Akka.Streams.Dsl;
@@ -16,26 +17,37 @@ internal static class WebSocketWire
             .MapMaterializedValue(done => (Task)done),
         () => CloseAsync(socket));
 
-    // One read at a time, and only when the stream asks: that is where a slow engine slows the socket.
-    private static Source<byte[], NotUsed> Reads(WebSocket socket, int readSize)
-    {
-        var buffer = new byte[readSize];
-        return Source.UnfoldAsync<WebSocket, byte[]>(socket, async ws =>
+    // One read at a time, and only when the stream asks: that is where a slow engine slows the socket. An idle
+    // connection waits with a zero-byte read, so it holds no receive buffer; one is rented only while data is there.
+    private static Source<byte[], NotUsed> Reads(WebSocket socket, int readSize) =>
+        Source.UnfoldAsync<WebSocket, byte[]>(socket, async ws =>
         {
             while (true)
             {
-                var result = await ws.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
+                var ready = await ws.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                if (ready.MessageType == WebSocketMessageType.Close)
                 {
                     return Option<(WebSocket, byte[])>.None;
                 }
-                if (result.Count > 0)
+                var buffer = ArrayPool<byte>.Shared.Rent(readSize);
+                try
                 {
-                    return (ws, buffer.AsSpan(0, result.Count).ToArray());
+                    var result = await ws.ReceiveAsync(buffer.AsMemory(0, readSize), CancellationToken.None).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return Option<(WebSocket, byte[])>.None;
+                    }
+                    if (result.Count > 0)
+                    {
+                        return (ws, buffer.AsSpan(0, result.Count).ToArray());
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
         });
-    }
 
     private static async ValueTask CloseAsync(WebSocket socket)
     {
