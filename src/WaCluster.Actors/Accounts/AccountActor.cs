@@ -390,7 +390,21 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _state.Apply(journalEvent);
         if (LastSequenceNr % _settings.SnapshotEvery == 0)
         {
+            CompactSignalChanges();
             SaveSnapshot(_state.ToSnapshot());
+        }
+    }
+
+    private void CompactSignalChanges()
+    {
+        try
+        {
+            _state.CompactSignalChanges();
+        }
+        catch (Exception e)
+        {
+            // The uncompacted list is still exact: snapshot it as it is rather than fail the account.
+            _log.Error(e, "Folding the Signal changes of {0} failed", _accountId);
         }
     }
 

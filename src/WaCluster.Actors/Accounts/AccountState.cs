@@ -45,6 +45,18 @@ public sealed class AccountState
 
     public bool IsPending(string messageId) => _outbox.ContainsKey(messageId);
 
+    /// <summary>Replaces the Signal changes by their fold (<see cref="SignalChangeCompaction"/>), before a snapshot.</summary>
+    public void CompactSignalChanges()
+    {
+        if (_signalChanges.Count < 2)
+        {
+            return;
+        }
+        var folded = SignalChangeCompaction.Fold(_signalChanges);
+        _signalChanges.Clear();
+        _signalChanges.Add(folded);
+    }
+
     public void Apply(IAccountJournalEvent journalEvent)
     {
         switch (journalEvent)
