@@ -48,9 +48,14 @@ public sealed partial class AccountEngine
                 throw new MediaReuploadException((ResultType)code, $"the holder of {key.Id}'s media could not re-upload it (error {code})");
             }
             var notification = MediaRetryCrypto.DecryptNotification(received.Payload!.Value, key.Id, media.MediaKey);
-            if (notification.Result != ResultType.Success || notification.DirectPath is not { Length: > 0 } directPath || !directPath.StartsWith('/'))
+            if (notification.Result != ResultType.Success)
             {
                 throw new MediaReuploadException(notification.Result, $"the holder of {key.Id}'s media answered {notification.Result}");
+            }
+            // The path goes into a URL on our media hosts: anything but an absolute path is not one we follow.
+            if (notification.DirectPath is not { Length: > 0 } directPath || !directPath.StartsWith('/') || directPath.StartsWith("//", StringComparison.Ordinal))
+            {
+                throw new MediaRetryException($"the re-upload answer for {key.Id} names no usable direct path");
             }
             var host = (await Media.HostsAsync(cancellationToken).ConfigureAwait(false))[0];
             return MediaMessages.WithDirectPath(message, directPath, $"https://{host}{directPath}");

@@ -55,7 +55,8 @@ public static class MediaRetryNodes
 
     private static BinaryNode Notification(ReceivedRequest request, BinaryNode result)
     {
-        var rmr = new BinaryNode("rmr", request.Rmr.Attributes.ToArray());
+        // The requester matches the answer to its request by id and rmr: echo the message's address, nothing else.
+        var rmr = new BinaryNode("rmr", [("jid", request.Rmr.GetAttribute("jid")), ("from_me", request.Rmr.GetAttribute("from_me")), ("participant", request.Rmr.GetAttribute("participant"))]);
         return new BinaryNode("notification", [("id", request.Id), ("to", request.Requester.ToString()), ("type", "mediaretry")], [rmr, result]);
     }
 
