@@ -6,6 +6,7 @@ namespace WaCluster.Contracts.Proto;
 public sealed partial class StartAccount : IAccountCommand;
 public sealed partial class RequestPairingCode : IAccountCommand;
 public sealed partial class SendText : IAccountCommand;
+public sealed partial class SendMessage : IAccountCommand;
 public sealed partial class MarkRead : IAccountCommand;
 public sealed partial class SendPresence : IAccountCommand;
 public sealed partial class GroupOperation : IAccountCommand;

@@ -3,9 +3,11 @@ using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
 using Google.Protobuf;
+using WaCluster.Actors.Commands;
 using WaCluster.Actors.Connection;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Engine.Creds;
 using WaCluster.Protocol.Proto;
 
 namespace WaCluster.Actors.Accounts;
@@ -64,6 +66,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<ConnectAccount>(_ => OnStart());
         Command<DisconnectAccount>(_ => OnDisconnect());
         Command<SendText>(OnSendText);
+        Command<SendMessage>(OnSendMessage);
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
         Command<LogOut>(OnLogOut);
         // The code links a device that is not logged in yet: a live socket is enough.
@@ -151,6 +154,35 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             ToJid = command.ToJid,
             Message = new Message { Conversation = command.Text }.ToByteString(),
         });
+
+    private void OnSendMessage(SendMessage command)
+    {
+        if (command.ContentCase == SendMessage.ContentOneofCase.Media)
+        {
+            // The engine uploads it first and hands it back as a prepared message for the outbox.
+            if (_state.Recent.Contains(command.MessageId) || _state.IsPending(command.MessageId))
+            {
+                Sender.Tell(Accepted(command.MessageId));
+            }
+            else if (OutgoingMessages.InvalidMedia(command) is { } problem)
+            {
+                Sender.Tell(Rejected(command.MessageId, RejectionReason.Invalid, problem));
+            }
+            else
+            {
+                ForwardToEngine(command, command.MessageId);
+            }
+            return;
+        }
+        try
+        {
+            AcceptSend(OutgoingMessages.Intent(command, () => _state.Creds is { } creds ? AuthCreds.Parse(creds.Span).Me?.Id : null, DateTimeOffset.UtcNow));
+        }
+        catch (ArgumentException e)
+        {
+            Sender.Tell(Rejected(command.MessageId, RejectionReason.Invalid, e.Message));
+        }
+    }
 
     /// <summary>
     /// Takes one outgoing message of any kind into the outbox: checked, persisted, answered, then handed to the engine

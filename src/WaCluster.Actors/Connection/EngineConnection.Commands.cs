@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Google.Protobuf;
+using WaCluster.Actors.Commands;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Engine;
@@ -6,12 +8,13 @@ using WaCluster.Engine.Connection;
 using WaCluster.Engine.Events;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Jids;
+using WaMessage = WaCluster.Protocol.Proto.Message;
 using EnginePresenceKind = WaCluster.Engine.Presence.PresenceKind;
 
 namespace WaCluster.Actors.Connection;
 
 /// <summary>
-/// The account commands that act on the live engine (pairing code, read receipts, presence, groups), and the engine
+/// The account commands that act on the live engine (pairing code, read receipts, presence, groups, media uploads), and the engine
 /// events that become published contract events. Each command runs off the actor thread and its asker gets exactly one
 /// reply: the result, or a <see cref="CommandRejected"/> that says why.
 /// </summary>
@@ -44,12 +47,33 @@ internal sealed partial class EngineConnection
             await engine.SendPresenceUpdateAsync(EnginePresence(command.Kind), to, cancellationToken).ConfigureAwait(false);
             return Accepted("");
         }));
-        Receive<GroupOperation>(command => Answer(command.RequestId, (engine, cancellationToken) =>
-            GroupCommands.RunAsync(engine, _context.AccountId, command, cancellationToken)));
+        Receive<GroupOperation>(command => Answer(command.RequestId, async (engine, cancellationToken) =>
+            await GroupCommands.RunAsync(engine, _context.AccountId, command, cancellationToken).ConfigureAwait(false)));
+        Receive<SendMessage>(command => Answer(command.MessageId, async (engine, cancellationToken) =>
+        {
+            var media = OutgoingMessages.Media(command.Media);
+            WaMessage uploaded;
+            await using (media.Content.ConfigureAwait(false))
+            {
+                uploaded = await engine.UploadMediaAsync(media, cancellationToken).ConfigureAwait(false);
+            }
+            // Into the outbox like any message, pointing at the uploaded blob: a resend never uploads again. The
+            // account answers the asker.
+            return new SendMessage
+            {
+                AccountId = command.AccountId,
+                MessageId = command.MessageId,
+                ToJid = command.ToJid,
+                Prepared = uploaded.ToByteString(),
+            };
+        }));
     }
 
-    /// <summary>Runs <paramref name="call"/> on the engine and sends its reply (or the rejection its failure means) to the asker.</summary>
-    private void Answer(string referenceId, Func<AccountEngine, CancellationToken, Task<IAccountReply>> call)
+    /// <summary>
+    /// Runs <paramref name="call"/> on the engine and sends its reply (or the rejection its failure means) to the asker;
+    /// a prepared SendMessage goes to the account instead, which answers the asker once it is in the outbox.
+    /// </summary>
+    private void Answer(string referenceId, Func<AccountEngine, CancellationToken, Task<IWaClusterMessage>> call)
     {
         var replyTo = Sender;
         if (_engine is not { } engine)
@@ -61,9 +85,9 @@ internal sealed partial class EngineConnection
     }
 
     private async Task AnswerAsync(AccountEngine engine, IActorRef replyTo, string referenceId,
-        Func<AccountEngine, CancellationToken, Task<IAccountReply>> call, CancellationToken cancellationToken)
+        Func<AccountEngine, CancellationToken, Task<IWaClusterMessage>> call, CancellationToken cancellationToken)
     {
-        IAccountReply reply;
+        IWaClusterMessage reply;
         try
         {
             reply = await call(engine, cancellationToken).ConfigureAwait(false);
@@ -72,10 +96,17 @@ internal sealed partial class EngineConnection
         {
             reply = Rejected(referenceId, RejectionReason.NotConnected, e.Message);
         }
-        catch (Exception e) when (e is ProtocolException or ArgumentException or EngineException or OperationCanceledException)
+        catch (Exception e) when (e is ProtocolException or ArgumentException or EngineException or OperationCanceledException
+                                      or IOException or UnauthorizedAccessException)
         {
-            // Bad JIDs, a code for an account already paired, error answers of the server: the caller's request failed.
+            // Bad JIDs, a code for an account already paired, error answers of the server, an unreadable media file:
+            // the caller's request failed.
             reply = Rejected(referenceId, RejectionReason.Invalid, e.Message);
+        }
+        if (reply is SendMessage prepared)
+        {
+            _context.Account.Tell(prepared, replyTo);
+            return;
         }
         replyTo.Tell(reply);
     }

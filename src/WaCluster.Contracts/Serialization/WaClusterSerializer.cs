@@ -36,6 +36,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("c-start", typeof(StartAccount), StartAccount.Parser),
         ("c-pair-code", typeof(RequestPairingCode), RequestPairingCode.Parser),
         ("c-send-text", typeof(SendText), SendText.Parser),
+        ("c-send", typeof(SendMessage), SendMessage.Parser),
         ("c-mark-read", typeof(MarkRead), MarkRead.Parser),
         ("c-presence", typeof(SendPresence), SendPresence.Parser),
         ("c-group", typeof(GroupOperation), GroupOperation.Parser),

@@ -14,6 +14,28 @@ public interface IWhatsAppCluster
     /// <summary>Completes once the send is persisted in the account's outbox (it leaves when connected).</summary>
     Task SendTextAsync(string accountId, string messageId, string toJid, string text, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Any kind of message through the outbox (see <see cref="SendMessage"/>); completes once it is persisted, the
+    /// server's ack publishes SendCompleted. Media is uploaded first, so a media send needs the account connected.
+    /// </summary>
+    Task SendMessageAsync(SendMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>A text quoting <paramref name="quoted"/>; <paramref name="quotedText"/> fills the quote box.</summary>
+    Task SendReplyAsync(string accountId, string messageId, string toJid, string text, MessageRef quoted, string quotedText = "",
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Reacts to <paramref name="target"/>; an empty emoji removes the reaction.</summary>
+    Task SendReactionAsync(string accountId, string messageId, string toJid, MessageRef target, string emoji, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the text of one of the account's own messages.</summary>
+    Task EditMessageAsync(string accountId, string messageId, string toJid, MessageRef target, string newText, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a message for everyone (the account's own, or any in a group it administers).</summary>
+    Task RevokeMessageAsync(string accountId, string messageId, string toJid, MessageRef target, CancellationToken cancellationToken = default);
+
+    /// <summary>Uploads the media (bytes up to 16 MiB, or a file on the account's node) and sends it through the outbox.</summary>
+    Task SendMediaAsync(string accountId, string messageId, string toJid, MediaContent media, CancellationToken cancellationToken = default);
+
     /// <summary>Asks the (connected, not yet paired) account for a pairing code; returns the code to type on the phone.</summary>
     Task<string> RequestPairingCodeAsync(string accountId, string phoneNumber, CancellationToken cancellationToken = default);
 

@@ -16,6 +16,35 @@ public sealed class WhatsAppCluster(ActorSystem system, IActorRef accounts, Time
     public Task SendTextAsync(string accountId, string messageId, string toJid, string text, CancellationToken cancellationToken = default) =>
         CommandAsync(new SendText { AccountId = accountId, MessageId = messageId, ToJid = toJid, Text = text }, cancellationToken);
 
+    public Task SendMessageAsync(SendMessage message, CancellationToken cancellationToken = default) =>
+        CommandAsync(message, cancellationToken);
+
+    public Task SendReplyAsync(string accountId, string messageId, string toJid, string text, MessageRef quoted, string quotedText = "",
+        CancellationToken cancellationToken = default) =>
+        SendMessageAsync(new SendMessage
+        {
+            AccountId = accountId, MessageId = messageId, ToJid = toJid,
+            Reply = new ReplyContent { Text = text, Quoted = quoted, QuotedText = quotedText },
+        }, cancellationToken);
+
+    public Task SendReactionAsync(string accountId, string messageId, string toJid, MessageRef target, string emoji, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(new SendMessage
+        {
+            AccountId = accountId, MessageId = messageId, ToJid = toJid, Reaction = new ReactionContent { Target = target, Emoji = emoji },
+        }, cancellationToken);
+
+    public Task EditMessageAsync(string accountId, string messageId, string toJid, MessageRef target, string newText, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(new SendMessage
+        {
+            AccountId = accountId, MessageId = messageId, ToJid = toJid, Edit = new EditContent { Target = target, Text = newText },
+        }, cancellationToken);
+
+    public Task RevokeMessageAsync(string accountId, string messageId, string toJid, MessageRef target, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(new SendMessage { AccountId = accountId, MessageId = messageId, ToJid = toJid, Revoke = target }, cancellationToken);
+
+    public Task SendMediaAsync(string accountId, string messageId, string toJid, MediaContent media, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(new SendMessage { AccountId = accountId, MessageId = messageId, ToJid = toJid, Media = media }, cancellationToken);
+
     public async Task<string> RequestPairingCodeAsync(string accountId, string phoneNumber, CancellationToken cancellationToken = default) =>
         Expect<PairingCodeIssued>(await AskAsync(new RequestPairingCode { AccountId = accountId, PhoneNumber = phoneNumber }, cancellationToken)).Code;
 

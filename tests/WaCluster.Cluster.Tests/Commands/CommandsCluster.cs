@@ -98,7 +98,7 @@ public sealed class CommandsCluster : IAsyncLifetime
             Port = _port,
             SqliteFile = Path.Combine(_directory, "journal.db"),
             NumberOfShards = 10,
-            Engine = EngineEndpointOptions.Simulator(Simulator.ChatUri, Simulator.Simulator.RootPublicKey),
+            Engine = EngineEndpointOptions.Simulator(Simulator.ChatUri, Simulator.Simulator.RootPublicKey, Simulator.Certificate),
             ExtraHocon = "akka.loglevel = WARNING\nwacluster.connect-limiter { rate-per-second = 50, burst = 10, jitter = 10ms }",
         });
         _host = builder.Build();
