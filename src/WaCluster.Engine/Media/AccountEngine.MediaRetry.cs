@@ -19,6 +19,8 @@ public sealed partial class AccountEngine
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<MediaRetryNodes.ReceivedAnswer>> _pendingReuploads = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<SentMedia, Lazy<Task<MediaUpload>>> _reuploadsInFlight = new(ReferenceEqualityComparer.Instance);
+
     private SentMediaStore? _sentMedia;
 
     private SentMediaStore SentMedia => LazyInitializer.EnsureInitialized(ref _sentMedia, () => new SentMediaStore());
@@ -118,6 +120,24 @@ public sealed partial class AccountEngine
         await session.SendAsync(MediaRetryNodes.Answer(request, answer), cancellationToken).ConfigureAwait(false);
     }
 
+    // Requests that arrive while the same media is being uploaded again share that upload: a burst costs one upload.
+    private async Task<MediaUpload> UploadAgainAsync(SentMedia sent, CancellationToken cancellationToken)
+    {
+        var upload = _reuploadsInFlight.GetOrAdd(sent, media => new Lazy<Task<MediaUpload>>(async () =>
+        {
+            await using var content = media.Reopen();
+            return await Media.ReuploadAsync(content, media, cancellationToken).ConfigureAwait(false);
+        }));
+        try
+        {
+            return await upload.Value.ConfigureAwait(false);
+        }
+        finally
+        {
+            _reuploadsInFlight.TryRemove(KeyValuePair.Create(sent, upload));
+        }
+    }
+
     private async Task<MediaRetryNotification> ReuploadAsync(MediaRetryNodes.ReceivedRequest request, SentMedia sent, CancellationToken cancellationToken)
     {
         var notification = new MediaRetryNotification { StanzaId = request.Id };
@@ -136,8 +156,7 @@ public sealed partial class AccountEngine
         }
         try
         {
-            await using var content = sent.Reopen();
-            var upload = await Media.ReuploadAsync(content, sent, cancellationToken).ConfigureAwait(false);
+            var upload = await UploadAgainAsync(sent, cancellationToken).ConfigureAwait(false);
             notification.DirectPath = upload.DirectPath;
             notification.Result = ResultType.Success;
         }

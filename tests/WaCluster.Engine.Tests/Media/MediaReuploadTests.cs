@@ -116,5 +116,56 @@ public sealed class MediaReuploadTests : MediaSimulatorTest
         await Assert.ThrowsAsync<MediaRetryException>(() => carol.RequestMediaReuploadAsync(received.Key, wrongKey));
     }
 
+    [Fact]
+    public async Task Two_group_members_ask_at_once_and_the_sender_uploads_once_for_both()
+    {
+        var (alice, _) = await PairEngineAsync("15550007205", MediaTls.Pinned(Host.Certificate));
+        var (carol, carolAccount) = await PairEngineAsync("15550007206", MediaTls.Pinned(Host.Certificate));
+        var (dave, daveAccount) = await PairEngineAsync("15550007207", MediaTls.Pinned(Host.Certificate));
+        var group = (await alice.CreateGroupAsync("re-uploads", [Jid.Parse(carolAccount.Jid), Jid.Parse(daveAccount.Jid)])).Id;
+        var data = RandomNumberGenerator.GetBytes(40_000);
+        var reopened = 0;
+        var release = new TaskCompletionSource();
+        var video = new OutgoingMedia(MediaKind.Video, new MemoryStream(data))
+        {
+            // The re-upload waits until both requests are in, so the second finds the first one's upload under way.
+            Reopen = () =>
+            {
+                Interlocked.Increment(ref reopened);
+                return new GatedStream(data, release.Task);
+            },
+        };
+        await alice.SendMediaAsync(group, video);
+        var atCarol = Assert.Single(await NextMessagesAsync(carol, 1));
+        var atDave = Assert.Single(await NextMessagesAsync(dave, 1));
+        Assert.Equal(group, atCarol.Key.RemoteJid);
+
+        Host.Simulator.Media.ExpireAll();
+        var asks = new[] { carol.RequestMediaReuploadAsync(atCarol), dave.RequestMediaReuploadAsync(atDave) };
+        await Task.Delay(1000);
+        release.SetResult();
+        var refreshed = await Task.WhenAll(asks);
+
+        Assert.Equal(1, reopened);
+        Assert.Equal(refreshed[0].VideoMessage.DirectPath, refreshed[1].VideoMessage.DirectPath);
+        Assert.Equal(1, Host.Simulator.Media.Count); // the one blob uploaded again
+        foreach (var (engine, message) in new[] { (carol, refreshed[0]), (dave, refreshed[1]) })
+        {
+            using var into = new MemoryStream();
+            await engine.DownloadMediaAsync(message, into);
+            Assert.Equal(data, into.ToArray());
+        }
+    }
+
+    /// <summary>Content whose first read waits for a signal.</summary>
+    private sealed class GatedStream(byte[] data, Task gate) : MemoryStream(data, writable: false)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await gate.WaitAsync(cancellationToken);
+            return await base.ReadAsync(buffer, cancellationToken);
+        }
+    }
+
     private sealed record ReuploadedDto(string Data, int? ExpiredStatus, string? DirectPath);
 }
