@@ -30,6 +30,12 @@ public sealed record EngineOptions
     /// <summary>Longest a sent message waits for the server's ack before the send fails (to be resent with its id).</summary>
     public TimeSpan MessageAckTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Longest the offline burst is held after login when the server's offline marker does not come (Baileys' event
+    /// buffer timeout): then what was held is announced anyway and later messages pass straight through.
+    /// </summary>
+    public TimeSpan OfflineBurstTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Lifetime of the first QR (Baileys: 60 s); every later one lives <see cref="LaterQrTimeout"/> (20 s).</summary>
     public TimeSpan FirstQrTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

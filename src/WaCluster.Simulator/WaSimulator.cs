@@ -151,13 +151,14 @@ public sealed partial class WaSimulator
     }
 
     /// <summary>Injects faults into a device's traffic: a delay before each stanza it is sent, withheld server acks.</summary>
-    public void SetFaults(string deviceJid, TimeSpan? outboundDelay = null, bool? withholdAcks = null)
+    public void SetFaults(string deviceJid, TimeSpan? outboundDelay = null, bool? withholdAcks = null, bool? withholdOfflineMarker = null)
     {
         lock (Gate)
         {
             var device = FindDevice(Jid.Parse(deviceJid)) ?? throw new SimulatorException($"no linked device {deviceJid}");
             if (outboundDelay is { } delay) device.Faults.OutboundDelay = delay;
             if (withholdAcks is { } withhold) device.Faults.WithholdAcks = withhold;
+            if (withholdOfflineMarker is { } noMarker) device.Faults.WithholdOfflineMarker = noMarker;
         }
     }
 

@@ -31,7 +31,16 @@ internal sealed class ConnectionSession(AccountEngine engine)
     /// <summary>Sends on this connection waiting for their server ack.</summary>
     public ServerAcks MessageAcks { get; } = new(engine.Time);
 
-    public void MarkOpen() => Opened = true;
+    /// <summary>Logged in: the offline burst now lasts until the server's marker, or the burst timeout at the latest.</summary>
+    public void MarkOpen()
+    {
+        Opened = true;
+        RunBeside("offline burst timeout", async ct =>
+        {
+            await Task.Delay(engine.Options.OfflineBurstTimeout, engine.Time, ct).ConfigureAwait(false);
+            FlushBurst();
+        }, _stop.Token);
+    }
 
     /// <summary>Announces received messages, or holds them until the offline burst ends.</summary>
     public void Publish(IReadOnlyList<ReceivedMessage> messages)

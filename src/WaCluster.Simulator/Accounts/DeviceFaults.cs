@@ -20,4 +20,13 @@ public sealed class DeviceFaults
         get => TimeSpan.FromTicks(Interlocked.Read(ref _outboundDelayTicks));
         set => Interlocked.Exchange(ref _outboundDelayTicks, value.Ticks);
     }
+
+    private volatile bool _withholdOfflineMarker;
+
+    /// <summary>After the offline backlog the server never sends the offline marker (clients must not wait for it forever).</summary>
+    public bool WithholdOfflineMarker
+    {
+        get => _withholdOfflineMarker;
+        set => _withholdOfflineMarker = value;
+    }
 }

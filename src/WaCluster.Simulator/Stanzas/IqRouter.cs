@@ -63,6 +63,7 @@ internal static class IqRouter
         if (connection.IsActive) return;
         connection.IsActive = true;
         foreach (var stanza in device.Pending.Items) connection.Send(stanza.Node);
+        if (device.Faults.WithholdOfflineMarker) return;
         connection.Send(new BinaryNode("ib", [("from", ServerNodes.Server)],
             [new BinaryNode("offline", [("count", device.Pending.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))])]));
     }
