@@ -19,7 +19,7 @@ namespace WaCluster.Benchmarks;
 /// simulated phone) and stay connected; then: memory per connected idle account, end-to-end messages between accounts
 /// (send command -> simulator -> receiving account -> persisted -> published to this subscriber) with latency
 /// percentiles, and the time until accounts are connected again after a node restart on the same journal with the
-/// connect limiter on. Options: --accounts N (default 1,000), --messages M (2,000), --restart-rate R (50/s, node.conf),
+/// connect limiter on. Options: --accounts N (default 10,000), --messages M (2,000), --restart-rate R (50/s, node.conf),
 /// --idle-seconds S (5: how long the paired accounts idle before memory is measured).
 /// </summary>
 public sealed class ClusterBenchmark : IBenchmark
@@ -40,7 +40,7 @@ public sealed class ClusterBenchmark : IBenchmark
             await ClusterSimulatorProcess.ServeAsync();
             return;
         }
-        var accounts = IntOption(args, "--accounts", 1000);
+        var accounts = IntOption(args, "--accounts", 10_000);
         var messages = IntOption(args, "--messages", 2000);
         var restartRate = IntOption(args, "--restart-rate", 50);
         var idle = TimeSpan.FromSeconds(IntOption(args, "--idle-seconds", 5));
