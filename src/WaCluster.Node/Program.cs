@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using WaCluster.Node.Hosting;
 using WaCluster.Node.Management;
+using WaCluster.Node.Metrics;
 
 // A cluster node. Settings come from appsettings/command line/environment under "WaCluster", e.g.
 // WaCluster__Port=4053 WaCluster__SeedNodes=akka.tcp://wacluster@host1:4053,akka.tcp://wacluster@host2:4053
@@ -40,6 +41,11 @@ if (section["ManagementToken"] is { Length: > 0 } managementToken)
         Token = managementToken,
         Url = section["ManagementUrl"] ?? ManagementOptions.DefaultUrl,
     });
+}
+// Prometheus /metrics and /health/live|ready run when WaCluster__MetricsUrl is set (e.g. http://0.0.0.0:9464).
+if (section["MetricsUrl"] is { Length: > 0 } metricsUrl)
+{
+    host.Services.AddWaClusterMetrics(new MetricsOptions { Url = metricsUrl }, options);
 }
 await host.Build().RunAsync();
 

@@ -5,6 +5,7 @@ using Akka.Persistence;
 using Google.Protobuf;
 using WaCluster.Actors.Commands;
 using WaCluster.Actors.Connection;
+using WaCluster.Actors.Metrics;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Engine.Creds;
@@ -34,6 +35,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly AccountState _state;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<LinkInbound> _replayedInbound = new();
+    private readonly AccountInstruments _instruments;
     private IActorRef? _connection;
     private ConnectionState _connectionState = ConnectionState.Disconnected;
 
@@ -48,6 +50,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _connections = connections;
         _publisher = publisher;
         _state = new AccountState(settings.DedupeCapacity);
+        _instruments = NodeMetrics.For(Context.System).Account(accountId, (ActorCell)Context, _connectionState);
         PersistenceId = AccountActorSettings.PersistenceIdFor(accountId);
         if (settings.JournalPluginId is not null)
         {
@@ -104,6 +107,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         IAccountEventPublisher publisher) =>
         Akka.Actor.Props.Create(() => new AccountActor(accountId, settings, connections, publisher));
 
+    protected override void PostStop()
+    {
+        _instruments.Dispose();
+        base.PostStop();
+    }
+
     private void OnReplayed(IAccountJournalEvent journalEvent)
     {
         _state.Apply(journalEvent);
@@ -119,6 +128,10 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void OnRecovered()
     {
+        if (_state.LoggedOut)
+        {
+            _instruments.StateChanged(ConnectionState.LoggedOut);
+        }
         // A crash may fall between a message's journal write and its publication, and the server will not deliver it
         // again (the engine dedupes it from the journal): the latest replayed messages are published once more.
         // Subscribers deduplicate by message id, as at-least-once delivery requires.
@@ -286,6 +299,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             if (--remaining == 0)
             {
                 replyTo.Tell(new LinkStatePersisted { Token = change.Token });
+                _instruments.MessagesIn(received.Count);
                 foreach (var inbound in received)
                 {
                     PublishReceived(inbound);
@@ -307,6 +321,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             Applied(stored);
             replyTo.Tell(new LinkAckInbound { MessageId = inbound.MessageId });
+            _instruments.MessagesIn(1);
             PublishReceived(inbound);
         });
     }
@@ -340,6 +355,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Persist(new SendIntentCompleted { MessageId = messageId, ErrorCode = errorCode }, completed =>
         {
             Applied(completed);
+            _instruments.MessageOut();
             _publisher.Publish(new SendCompleted { AccountId = _accountId, MessageId = completed.MessageId, ErrorCode = completed.ErrorCode });
         });
     }
@@ -414,6 +430,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
         _connectionState = state;
+        _instruments.StateChanged(state);
         _publisher.Publish(new ConnectionChanged { AccountId = _accountId, Connection = state, Detail = detail });
     }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using WaCluster.Actors.Metrics;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Engine;
@@ -28,6 +29,7 @@ internal sealed partial class EngineConnection : ReceiveActor
     private readonly ActorSystem _system = Context.System;
     private readonly CancellationTokenSource _stop = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly NodeMetrics _metrics = NodeMetrics.For(Context.System);
     private AccountEngine? _engine;
 
     public EngineConnection(AccountConnectionContext context, EngineOptions options, TimeSpan persistTimeout, EngineTransports transports)
@@ -104,6 +106,7 @@ internal sealed partial class EngineConnection : ReceiveActor
         {
             await foreach (var engineEvent in engine.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                _metrics.Record(_context.AccountId, engineEvent);
                 switch (engineEvent)
                 {
                     case ConnectionUpdate { Qr: { } qr }:

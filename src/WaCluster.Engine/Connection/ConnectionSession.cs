@@ -21,6 +21,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
     private readonly IqCorrelator _iqs = new(engine.Time);
     private readonly MessageTags _tags = new();
     private readonly OfflineBurstBuffer _burst = new();
+    private readonly ServerAckClock _ackClock = new(engine.Time);
     private INodeTransport? _transport;
     private DisconnectInfo? _ended;
     private CancellationTokenSource? _qrLoop;
@@ -122,10 +123,13 @@ internal sealed class ConnectionSession(AccountEngine engine)
             .ConfigureAwait(false);
     }
 
-    public ValueTask SendAsync(BinaryNode node, CancellationToken cancellationToken) =>
-        _transport is { } transport && _ended is null
-            ? transport.SendAsync(node, cancellationToken)
-            : throw new ConnectionClosedException("not connected");
+    public ValueTask SendAsync(BinaryNode node, CancellationToken cancellationToken)
+    {
+        if (_transport is not { } transport || _ended is not null) throw new ConnectionClosedException("not connected");
+        // Timed before it leaves: the ack may be read before the send returns.
+        if (node.Tag == "message" && node.GetAttribute("id") is { } id) _ackClock.Sent(id);
+        return transport.SendAsync(node, cancellationToken);
+    }
 
     /// <summary>Ends the connection with <paramref name="info"/>; the first reason wins.</summary>
     public void End(DisconnectInfo info)
@@ -201,6 +205,10 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 await engine.OnReceiptAsync(this, node, token).ConfigureAwait(false);
                 break;
             case "ack" when node.GetAttribute("class") == "message":
+                if (node.GetAttribute("id") is { } acked && _ackClock.Acked(acked) is { } latency)
+                {
+                    engine.Emit(new MessageServerAck(acked, latency, node.GetAttribute("error")));
+                }
                 MessageAcks.TryComplete(node);
                 break;
             case "presence" or "chatstate":

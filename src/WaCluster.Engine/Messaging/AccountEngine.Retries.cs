@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WaCluster.Engine.Connection;
+using WaCluster.Engine.Events;
 using WaCluster.Engine.Keys;
 using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Binary;
@@ -31,6 +32,7 @@ public sealed partial class AccountEngine
         await session.SendAsync(StanzaAcks.For(receipt, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
         var id = receipt.GetAttribute("id");
         if (id is null || receipt.GetJid("from") is not { } from || Creds.Me is not { } contact) return;
+        Emit(new RetryReceiptReceived(id, from));
         var me = Protocol.Jids.Jid.Parse(contact.Id);
         // The failing device, and the chat the message belongs to.
         var (device, chat) = from.IsGroup
@@ -114,5 +116,6 @@ public sealed partial class AccountEngine
             await CommitAsync("retry pre-key", batch.Creds, transaction, cancellationToken).ConfigureAwait(false);
         }
         await session.SendAsync(RetryReceipts.Build(stanza, Creds, count, fresh), cancellationToken).ConfigureAwait(false);
+        Emit(new RetryReceiptSent(stanza.GetAttribute("id") ?? string.Empty, device, count));
     }
 }

@@ -11,6 +11,7 @@ using WaCluster.Actors.Connection;
 using WaCluster.Actors.Sharding;
 using WaCluster.Contracts.Serialization;
 using WaCluster.Node.Facade;
+using WaCluster.Node.Metrics;
 
 namespace WaCluster.Node.Hosting;
 
@@ -63,7 +64,8 @@ public static class WaClusterNodeSetup
             })
             .WithSqlPersistence(journal, snapshots)
             .WithSqlPersistence(shardingJournal, shardingSnapshots)
-            .WithDistributedPubSub(role: null!);
+            .WithDistributedPubSub(role: null!)
+            .AddHocon(TimedSqlWriteJournal.Hocon(journal.PluginId, shardingJournal.PluginId), HoconAddMode.Prepend);
 
         if (options.HostsAccounts)
         {
