@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,13 +10,14 @@ using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using WaCluster.Node.Metrics;
 using WaCluster.Simulator;
+using WaCluster.Cluster.Tests.Streams;
 
 namespace WaCluster.Cluster.Tests.Metrics;
 
 /// <summary>
 /// One node with the real engine against the in-process simulator, its <c>/metrics</c> scraped over HTTP before
-/// and after two accounts pair and connect, a connection is dropped, and messages flow: each figure moves by
-/// exactly what happened.
+/// and after two accounts pair and connect, their connections fail and reconnect, and messages flow: each figure
+/// moves by exactly what happened. The node reaches the simulator through a relay that can slip bad frames in.
 /// </summary>
 [Trait("Proof", "metrics")]
 public sealed class MetricsScrapeTests : IAsyncLifetime
@@ -24,6 +26,7 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wacluster-metrics-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
     private SimulatorHost _simulator = null!;
+    private WebSocketRelay _relay = null!;
     private IHost _node = null!;
     private Uri _metrics = null!;
 
@@ -31,6 +34,7 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         _simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 31 });
+        _relay = await WebSocketRelay.StartAsync(_simulator.ChatUri);
         var metricsPort = FreePort();
         _metrics = new Uri($"http://127.0.0.1:{metricsPort}/metrics");
         var options = new WaClusterNodeOptions
@@ -39,7 +43,7 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
             Port = FreePort(),
             SqliteFile = Path.Combine(_directory, "journal.db"),
             NumberOfShards = 10,
-            Engine = EngineEndpointOptions.Simulator(_simulator.ChatUri, _simulator.Simulator.RootPublicKey),
+            Engine = EngineEndpointOptions.Simulator(_relay.ChatUri, _simulator.Simulator.RootPublicKey),
             ExtraHocon = "akka.loglevel = WARNING\nwacluster.connect-limiter { rate-per-second = 50, burst = 10, jitter = 10ms }",
         };
         var builder = Host.CreateApplicationBuilder();
@@ -55,6 +59,7 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await _node.StopAsync(timeout.Token);
         _node.Dispose();
+        await _relay.DisposeAsync();
         await _simulator.DisposeAsync();
         _http.Dispose();
         try
@@ -81,7 +86,7 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
 
         await cluster.StartAccountAsync("alice");
         await cluster.StartAccountAsync("bob");
-        var alice = await _simulator.Simulator.ScanAsync((await events.NextAsync<QrCodeIssued>("alice")).Qr, "15550003001");
+        await _simulator.Simulator.ScanAsync((await events.NextAsync<QrCodeIssued>("alice")).Qr, "15550003001");
         var bob = await _simulator.Simulator.ScanAsync((await events.NextAsync<QrCodeIssued>("bob")).Qr, "15550003002");
         await events.NextAsync<ConnectionChanged>("alice", c => c.Connection == ConnectionState.Connected);
         await events.NextAsync<ConnectionChanged>("bob", c => c.Connection == ConnectionState.Connected);
@@ -91,12 +96,19 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
         Assert.Equal(2, connected.Value("wacluster_account_connects_total"));
         Assert.Equal(0, connected.Value("wacluster_account_reconnects_total"));
 
-        // The server drops alice's socket: her engine logs in again, a reconnect.
-        Assert.True(_simulator.Simulator.DropConnection(alice.DeviceJid!));
-        await events.NextAsync<ConnectionChanged>("alice", c => c.Connection == ConnectionState.Connected);
-        var reconnected = await ScrapeUntilAsync(s => s.Value("wacluster_account_connects_total") >= 3);
-        Assert.Equal(3, reconnected.Value("wacluster_account_connects_total"));
-        Assert.Equal(1, reconnected.Value("wacluster_account_reconnects_total"));
+        // A frame that fails Noise authentication reaches both sockets: each connection fails and logs in again.
+        var garbage = new byte[3 + 48];
+        garbage[2] = 48;
+        RandomNumberGenerator.Fill(garbage.AsSpan(3));
+        await _relay.InjectAsync(garbage);
+        foreach (var account in new[] { "alice", "bob" })
+        {
+            await events.NextAsync<ConnectionChanged>(account, c => c.Connection != ConnectionState.Connected);
+            await events.NextAsync<ConnectionChanged>(account, c => c.Connection == ConnectionState.Connected);
+        }
+        var reconnected = await ScrapeUntilAsync(s => s.Value("wacluster_account_connects_total") >= 4);
+        Assert.Equal(4, reconnected.Value("wacluster_account_connects_total"));
+        Assert.Equal(2, reconnected.Value("wacluster_account_reconnects_total"));
         Assert.Equal(2, reconnected.Value("wacluster_accounts", ("state", "connected")));
 
         var before = await ScrapeAsync();
