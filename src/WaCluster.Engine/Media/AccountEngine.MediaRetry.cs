@@ -64,7 +64,7 @@ public sealed partial class AccountEngine
         }
         finally
         {
-            _pendingReuploads.TryRemove(key.Id, out _);
+            _pendingReuploads.TryRemove(KeyValuePair.Create(key.Id, answer));
         }
     }
 
