@@ -7,7 +7,7 @@ namespace WaCluster.Cli;
 /// <summary>Runs one command against a node and prints its answer as a table or as JSON.</summary>
 public sealed class Commands(ManagementClient client, TextWriter output, bool json)
 {
-    public const string Usage = """
+    public const string Usage = $$"""
         usage: wacluster [host:port] [--token TOKEN] [--json] <command>
           cluster show                         members, status, roles, leader, reachability
           cluster leave|down|join <address>    e.g. akka.tcp://wacluster@host:4053
@@ -20,7 +20,7 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
           accounts disconnect <id>             closes its socket; it stays offline (also across restarts) until connected
           accounts pair-code <id> <phone>      waits for the account's pairing code and prints it
           accounts logout <id>
-          accounts send <id> <to-jid> <text>
+        {{SendArguments.Usage}}
         The token comes from --token or WACLUSTER_TOKEN. With no command, commands are read from a prompt.
         """;
 
@@ -58,9 +58,9 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
                 PrintPairingCode(await client.PostAsync<PairingCodeIssued>(
                     $"/v1/accounts/{Uri.EscapeDataString(id)}/pair-code", new PairCodeRequest { PhoneNumber = phone }));
                 break;
-            case ["accounts", "send", var id, var to, .. var text] when text.Length > 0:
+            case ["accounts", "send", var id, var to, .. var rest]:
                 PrintResult(await client.PostAsync<ManagementResult>(
-                    $"/v1/accounts/{Uri.EscapeDataString(id)}/send", new SendTextRequest { ToJid = to, Text = string.Join(' ', text) }));
+                    $"/v1/accounts/{Uri.EscapeDataString(id)}/messages", SendArguments.Parse(to, rest)));
                 break;
             case ["help"]:
                 output.WriteLine(Usage);

@@ -117,16 +117,21 @@ public sealed class ClusterManagement(
         return new ManagementResult { Message = $"{accountId} logged out" };
     }
 
-    public async Task<ManagementResult> SendTextAsync(string accountId, SendTextRequest request, CancellationToken cancellationToken)
+    /// <summary>Puts a message of any kind in the account's outbox; a missing id is chosen here and returned.</summary>
+    public async Task<ManagementResult> SendMessageAsync(string accountId, SendMessage request, CancellationToken cancellationToken)
     {
-        if (request.ToJid.Length == 0 || request.Text.Length == 0)
+        if (request.ToJid.Length == 0 || request.ContentCase == SendMessage.ContentOneofCase.None)
         {
-            throw new ManagementException(ManagementException.BadRequest, "send needs a recipient and a text");
+            throw new ManagementException(ManagementException.BadRequest, "send needs a recipient and a content");
         }
         await RequireKnownAccountAsync(accountId, cancellationToken);
-        var messageId = request.MessageId.Length > 0 ? request.MessageId : "cli-" + Guid.NewGuid().ToString("N")[..16];
-        await Accounts(() => accounts.SendTextAsync(accountId, messageId, request.ToJid, request.Text, cancellationToken));
-        return new ManagementResult { Message = $"queued in the outbox of {accountId}", ReferenceId = messageId };
+        request.AccountId = accountId;
+        if (request.MessageId.Length == 0)
+        {
+            request.MessageId = "cli-" + Guid.NewGuid().ToString("N")[..16];
+        }
+        await Accounts(() => accounts.SendMessageAsync(request, cancellationToken));
+        return new ManagementResult { Message = $"queued in the outbox of {accountId}", ReferenceId = request.MessageId };
     }
 
     /// <summary>

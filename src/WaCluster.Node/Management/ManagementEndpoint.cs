@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WaCluster.Contracts.Management;
+using WaCluster.Contracts.Proto;
 using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 
@@ -99,8 +100,8 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
             await Write(context, await management.ConnectAsync(id, context.RequestAborted)));
         app.MapPost("/v1/accounts/{id}/disconnect", async (HttpContext context, string id) =>
             await Write(context, await management.DisconnectAsync(id, context.RequestAborted)));
-        app.MapPost("/v1/accounts/{id}/send", async (HttpContext context, string id) =>
-            await Write(context, await management.SendTextAsync(id, await Read<SendTextRequest>(context), context.RequestAborted)));
+        app.MapPost("/v1/accounts/{id}/messages", async (HttpContext context, string id) =>
+            await Write(context, await management.SendMessageAsync(id, await Read<SendMessage>(context, MessageBodyLimit), context.RequestAborted)));
         app.MapPost("/v1/accounts/{id}/pair-code", async (HttpContext context, string id) =>
             await Write(context, await management.PairCodeAsync(id, await Read<PairCodeRequest>(context), context.RequestAborted)));
     }
@@ -126,22 +127,31 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
 
     private static ManagementError Error(string code, string message) => new() { Code = code, Message = message };
 
-    // Request bodies are small commands; a bounded read keeps a hostile client from making the node buffer much.
-    private static async Task<T> Read<T>(HttpContext context) where T : IMessage<T>, new()
+    // Inline media (16 MiB) as base64 in JSON, with room for the other fields.
+    private const int MessageBodyLimit = 24 * 1024 * 1024;
+
+    // Request bodies are small commands (a send may carry media); a bounded read keeps a hostile client from making
+    // the node buffer more.
+    private static async Task<T> Read<T>(HttpContext context, int limit = 64 * 1024) where T : IMessage<T>, new()
     {
-        const int limit = 64 * 1024;
         if (context.Request.ContentLength > limit)
         {
             throw new ManagementException(ManagementException.BadRequest, "request body too large");
         }
-        var buffer = new char[limit + 1];
+        // Grows with what actually arrives, never with what a header claims.
+        var text = new StringBuilder();
+        var chunk = new char[16 * 1024];
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var length = await reader.ReadBlockAsync(buffer, context.RequestAborted);
-        if (length > limit)
+        int read;
+        while ((read = await reader.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
-            throw new ManagementException(ManagementException.BadRequest, "request body too large");
+            if (text.Length + read > limit)
+            {
+                throw new ManagementException(ManagementException.BadRequest, "request body too large");
+            }
+            text.Append(chunk, 0, read);
         }
-        return length == 0 ? new T() : Parser.Parse<T>(new string(buffer, 0, length));
+        return text.Length == 0 ? new T() : Parser.Parse<T>(text.ToString());
     }
 
     private static Task Write(HttpContext context, IMessage message) => Write(context, StatusCodes.Status200OK, message);

@@ -13,7 +13,7 @@ public sealed class SimulatorManagedNode : ManagedNode
     protected override async Task<EngineEndpointOptions?> StartServerAsync()
     {
         _simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 71 });
-        return EngineEndpointOptions.Simulator(_simulator.ChatUri, _simulator.Simulator.RootPublicKey);
+        return EngineEndpointOptions.Simulator(_simulator.ChatUri, _simulator.Simulator.RootPublicKey, _simulator.Certificate);
     }
 
     protected override async Task StopServerAsync()
