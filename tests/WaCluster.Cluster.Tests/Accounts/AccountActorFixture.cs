@@ -1,7 +1,4 @@
 using Akka.Actor;
-using Akka.Configuration;
-using Akka.Persistence;
-using Akka.Persistence.TestKit;
 using Akka.TestKit;
 using Google.Protobuf;
 using Xunit.Abstractions;
@@ -11,34 +8,18 @@ using WaCluster.Contracts.Proto;
 
 namespace WaCluster.Cluster.Tests.Accounts;
 
-/// <summary>An account actor on the in-memory test journal, with probes for its engine side and its subscribers.</summary>
+/// <summary>
+/// An account actor on an in-memory journal whose writes a test can fail or reject, every message serialized, with probes
+/// for its engine side and its subscribers.
+/// </summary>
 public abstract class AccountActorFixture : Akka.TestKit.Xunit2.TestKit
 {
-    protected AccountActorFixture(ITestOutputHelper output, bool serializeMessages = true)
-        : base((serializeMessages ? TestHocon.SerializeEverything : TestHocon.SerializeRemoteOnly).WithFallback(TestJournalConfig), output: output)
+    protected AccountActorFixture(ITestOutputHelper output)
+        : base(TestHocon.SerializeEverything.WithFallback(FaultableJournal.Config), output: output)
     {
         Engine = CreateTestProbe("engine");
         Events = CreateTestProbe("events");
     }
-
-    private static readonly Config TestJournalConfig = ConfigurationFactory.ParseString("""
-        akka.persistence {
-          journal {
-            plugin = "akka.persistence.journal.test"
-            test {
-              class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
-              plugin-dispatcher = "akka.actor.default-dispatcher"
-            }
-          }
-          snapshot-store {
-            plugin = "akka.persistence.snapshot-store.test"
-            test {
-              class = "Akka.Persistence.TestKit.TestSnapshotStore, Akka.Persistence.TestKit"
-              plugin-dispatcher = "akka.actor.default-dispatcher"
-            }
-          }
-        }
-        """);
 
     protected TestProbe Engine { get; }
 
@@ -71,18 +52,17 @@ public abstract class AccountActorFixture : Akka.TestKit.Xunit2.TestKit
         await ExpectTerminatedAsync(actor);
     }
 
-    /// <summary>Runs <paramref name="execution"/> with the journal's writes set by <paramref name="behavior"/>, then lets writes pass again.</summary>
-    protected async Task WithJournalWrite(Func<JournalWriteBehavior, Task> behavior, Func<Task> execution)
+    /// <summary>Runs <paramref name="execution"/> with every journal write ending as <paramref name="outcome"/>, then lets writes pass again.</summary>
+    protected async Task WithJournalWrite(WriteOutcome outcome, Func<Task> execution)
     {
-        var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
-        await behavior(journal.OnWrite);
+        FaultableJournal.OnWrite(Sys, outcome);
         try
         {
             await execution();
         }
         finally
         {
-            await journal.OnWrite.Pass();
+            FaultableJournal.PassAll(Sys);
         }
     }
 

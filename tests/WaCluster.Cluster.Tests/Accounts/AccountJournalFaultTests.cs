@@ -2,18 +2,18 @@ using Akka.Actor;
 using Akka.Pattern;
 using Google.Protobuf;
 using Xunit.Abstractions;
+using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts.Proto;
 
 namespace WaCluster.Cluster.Tests.Accounts;
 
 /// <summary>
 /// A failing journal write must leave the account unchanged and unconfirmed (no server ack, no reply), and the
-/// account, restarted by its supervisor as sharding does, must then take the retried message.
-/// serialize-messages is off here only because Akka 1.5.74 copies its own local journal-failure envelope (which
-/// carries the exception) through JSON under that setting, and that copy fails inside Akka before our code runs.
+/// account, restarted by its supervisor as sharding does, must then take the retried message. Every message is
+/// serialized: the faults are set on the journal directly (<see cref="FaultableJournal"/>), not by messages.
 /// </summary>
 [Trait("Proof", "cluster-journal-faults")]
-public sealed class AccountJournalFaultTests(ITestOutputHelper output) : AccountActorFixture(output, serializeMessages: false)
+public sealed class AccountJournalFaultTests(ITestOutputHelper output) : AccountActorFixture(output)
 {
     private IActorRef Supervised(string id) => Sys.ActorOf(BackoffSupervisor.Props(Backoff.OnStop(
         AccountProps(id), "account", TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), 0, maxNrOfRetries: -1)));
@@ -27,7 +27,7 @@ public sealed class AccountJournalFaultTests(ITestOutputHelper output) : Account
         await ExpectMsgAsync<CommandAccepted>();
         var before = await Status(account, id);
 
-        await WithJournalWrite(write => write.Fail(), async () =>
+        await WithJournalWrite(WriteOutcome.Fail, async () =>
         {
             Engine.Send(account, Inbound("in-9", "lost?"));
             await Engine.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
@@ -61,7 +61,7 @@ public sealed class AccountJournalFaultTests(ITestOutputHelper output) : Account
         account.Tell(new StartAccount { AccountId = id });
         await ExpectMsgAsync<CommandAccepted>();
 
-        await WithJournalWrite(write => write.Fail(), async () =>
+        await WithJournalWrite(WriteOutcome.Fail, async () =>
         {
             account.Tell(new SendText { AccountId = id, MessageId = "s-1", ToJid = "3@s.whatsapp.net", Text = "hi" });
             await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
@@ -81,7 +81,7 @@ public sealed class AccountJournalFaultTests(ITestOutputHelper output) : Account
         account.Tell(new StartAccount { AccountId = id });
         await ExpectMsgAsync<CommandAccepted>();
 
-        await WithJournalWrite(write => write.Reject(), async () =>
+        await WithJournalWrite(WriteOutcome.Reject, async () =>
         {
             Engine.Send(account, new LinkStateChanged { Token = 3, HasCreds = true, Creds = ByteString.CopyFromUtf8("c") });
             // The engine must not be told the creds are stored.

@@ -8,6 +8,4 @@ internal static class TestHocon
     /// <summary>Our serializer bound to the marker interface and every message serialized, local ones included.</summary>
     public static Config SerializeEverything => ConfigurationFactory.ParseString(
         WaClusterSerializer.Hocon + "\nakka.actor.serialize-messages = on\nakka.loglevel = INFO");
-
-    public static Config SerializeRemoteOnly => ConfigurationFactory.ParseString(WaClusterSerializer.Hocon + "\nakka.loglevel = INFO");
 }
