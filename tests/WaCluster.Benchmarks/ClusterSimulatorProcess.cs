@@ -33,6 +33,7 @@ internal sealed class ClusterSimulatorProcess : IAsyncDisposable
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 7 });
         Console.WriteLine($"ready {host.ChatUri} {host.BaseUri} {Convert.ToBase64String(host.Simulator.RootPublicKey)}");
         await Console.Out.FlushAsync();
+        // The parent ends the run by closing stdin (or by dying, which closes it too).
         while (await Console.In.ReadLineAsync() is not null)
         {
         }
@@ -73,9 +74,16 @@ internal sealed class ClusterSimulatorProcess : IAsyncDisposable
     {
         _admin.Dispose();
         _process.StandardInput.Close();
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(20))) _process.Kill(entireProcessTree: true);
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(exit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
         _process.Dispose();
-        await Task.CompletedTask;
     }
 }
 
