@@ -6,7 +6,7 @@ public sealed record CommandLine(string Endpoint, string? Token, bool Json, IRea
     public const string DefaultEndpoint = "127.0.0.1:9110";
     public const string TokenVariable = "WACLUSTER_TOKEN";
 
-    private static readonly HashSet<string> Groups = ["cluster", "shards", "accounts", "help", "exit", "quit"];
+    private static readonly HashSet<string> Groups = ["cluster", "shards", "accounts", "log", "help", "exit", "quit"];
 
     /// <summary>
     /// pbm style: <c>wacluster [host:port] [--token T] [--json] group command args...</c>; options may come anywhere.

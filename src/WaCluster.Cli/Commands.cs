@@ -21,6 +21,8 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
           accounts pair-code <id> <phone>      waits for the account's pairing code and prints it
           accounts logout <id>
         {{SendArguments.Usage}}
+          log tail [--follow] [--level L] [--account id] [--lines N]
+                                               the node's recent log lines; --follow keeps printing new ones
         The token comes from --token or WACLUSTER_TOKEN. With no command, commands are read from a prompt.
         """;
 
@@ -61,6 +63,9 @@ public sealed class Commands(ManagementClient client, TextWriter output, bool js
             case ["accounts", "send", var id, var to, .. var rest]:
                 PrintResult(await client.PostAsync<ManagementResult>(
                     $"/v1/accounts/{Uri.EscapeDataString(id)}/messages", SendArguments.Parse(to, rest)));
+                break;
+            case ["log", "tail", .. var options]:
+                await LogTail.RunAsync(client, output, json, options);
                 break;
             case ["help"]:
                 output.WriteLine(Usage);

@@ -8,7 +8,7 @@ using WaCluster.Contracts.Management;
 namespace WaCluster.Cli;
 
 /// <summary>HTTP client of one node's management endpoint; maps every failure to a <see cref="CliException"/>.</summary>
-public sealed class ManagementClient(HttpClient http) : IDisposable
+public sealed partial class ManagementClient(HttpClient http) : IDisposable
 {
     private static readonly JsonFormatter Formatter = JsonFormatter.Default;
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
@@ -55,17 +55,7 @@ public sealed class ManagementClient(HttpClient http) : IDisposable
             {
                 return Parse<T>(text);
             }
-            var error = TryParse<ManagementError>(text);
-            var detail = error?.Message is { Length: > 0 } message ? message : $"HTTP {(int)response.StatusCode}";
-            throw response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized => new CliException(ExitCodes.Unauthorized, $"the node refused the token: {detail}"),
-                HttpStatusCode.NotFound => new CliException(ExitCodes.NotFound, detail),
-                HttpStatusCode.Conflict => new CliException(ExitCodes.Rejected, detail),
-                HttpStatusCode.BadRequest => new CliException(ExitCodes.Usage, detail),
-                HttpStatusCode.GatewayTimeout => new CliException(ExitCodes.Timeout, detail),
-                _ => new CliException(ExitCodes.Failed, detail),
-            };
+            throw FailureOf(response.StatusCode, text);
         }
     }
 

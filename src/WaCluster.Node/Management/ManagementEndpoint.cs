@@ -13,6 +13,7 @@ using WaCluster.Contracts.Management;
 using WaCluster.Contracts.Proto;
 using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
+using WaCluster.Node.Management.Logs;
 
 namespace WaCluster.Node.Management;
 
@@ -43,6 +44,9 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
             options.RequestTimeout,
             options.QrWait);
         MapRoutes(_app, management);
+        var logs = services.GetRequiredService<LogRing>();
+        AkkaLogCapture.Start(services.GetRequiredService<ActorSystem>(), logs);
+        LogTailRoute.Map(_app, logs, services.GetRequiredService<IHostApplicationLifetime>());
 
         await _app.StartAsync(cancellationToken);
         loggers.CreateLogger<ManagementEndpoint>().LogInformation("Management endpoint listening on {Url}", options.Url);
