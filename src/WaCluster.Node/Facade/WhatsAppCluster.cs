@@ -8,6 +8,8 @@ namespace WaCluster.Node.Facade;
 /// <summary><see cref="IWhatsAppCluster"/> over the account shard region (or proxy) and DistributedPubSub.</summary>
 public sealed class WhatsAppCluster(ActorSystem system, IActorRef accounts, TimeSpan? askTimeout = null) : IWhatsAppCluster
 {
+    private static readonly TimeSpan MediaAskTimeout = TimeSpan.FromMinutes(10);
+
     private readonly TimeSpan _askTimeout = askTimeout ?? TimeSpan.FromSeconds(10);
 
     public Task StartAccountAsync(string accountId, CancellationToken cancellationToken = default) =>
@@ -16,8 +18,10 @@ public sealed class WhatsAppCluster(ActorSystem system, IActorRef accounts, Time
     public Task SendTextAsync(string accountId, string messageId, string toJid, string text, CancellationToken cancellationToken = default) =>
         CommandAsync(new SendText { AccountId = accountId, MessageId = messageId, ToJid = toJid, Text = text }, cancellationToken);
 
-    public Task SendMessageAsync(SendMessage message, CancellationToken cancellationToken = default) =>
-        CommandAsync(message, cancellationToken);
+    // A media send answers once the engine uploaded the file, which may take far longer than a command.
+    public async Task SendMessageAsync(SendMessage message, CancellationToken cancellationToken = default) =>
+        Expect<CommandAccepted>(await accounts.Ask<IAccountReply>(message,
+            message.ContentCase == SendMessage.ContentOneofCase.Media ? MediaAskTimeout : _askTimeout, cancellationToken));
 
     public Task SendReplyAsync(string accountId, string messageId, string toJid, string text, MessageRef quoted, string quotedText = "",
         CancellationToken cancellationToken = default) =>
