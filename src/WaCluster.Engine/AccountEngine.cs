@@ -33,6 +33,7 @@ public sealed partial class AccountEngine
     private readonly SemaphoreSlim _uploadLock = new(1, 1);
     private readonly SemaphoreSlim _signalLock = new(1, 1);
     private readonly ReceivedMessageWindow _received;
+    private readonly DeviceListCache _deviceLists;
     private ConnectionSession? _session;
     private (string Code, Jid Phone)? _pendingCode;
 
@@ -41,6 +42,7 @@ public sealed partial class AccountEngine
         IEnumerable<string>? receivedMessageKeys = null)
     {
         _received = new ReceivedMessageWindow(ReceivedMessageWindow.DefaultCapacity, receivedMessageKeys);
+        _deviceLists = new DeviceListCache(time ?? TimeProvider.System, options.DeviceListLifetime);
         Creds = creds;
         _keys = keys;
         _persister = persister;
@@ -104,12 +106,33 @@ public sealed partial class AccountEngine
     public ValueTask SendNodeAsync(BinaryNode node, CancellationToken cancellationToken = default) =>
         (_session ?? throw new ConnectionClosedException("not connected")).SendAsync(node, cancellationToken);
 
-    /// <summary>The devices (and LIDs) of <paramref name="users"/>, as the server lists them for message fan-out.</summary>
+    /// <summary>
+    /// The devices (and LIDs) of <paramref name="users"/>, as the server lists them for message fan-out; lists fetched
+    /// in the last minutes are reused (see <see cref="DeviceListCache"/>).
+    /// </summary>
     public async Task<IReadOnlyList<UserDevices>> GetDevicesAsync(IEnumerable<Jid> users, CancellationToken cancellationToken = default)
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
-        var sid = session.NextTag();
-        return UsyncQuery.ParseDevices(await session.QueryAsync(id => UsyncQuery.Devices(id, sid, users), null, cancellationToken).ConfigureAwait(false));
+        var wanted = users.Select(u => u.ToNonAd()).Distinct().ToArray();
+        await _deviceLists.FetchLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var missing = wanted.Where(u => !_deviceLists.TryGet(u, out _)).ToArray();
+            if (missing.Length > 0)
+            {
+                var sid = session.NextTag();
+                var fetched = UsyncQuery.ParseDevices(await session.QueryAsync(id => UsyncQuery.Devices(id, sid, missing), null, cancellationToken)
+                    .ConfigureAwait(false));
+                foreach (var user in fetched) _deviceLists.Add(user);
+                LearnContacts(fetched.Select(u => new ContactInfo(u.User, Lid: u.Lid)));
+            }
+        }
+        finally
+        {
+            _deviceLists.FetchLock.Release();
+        }
+        // Users the server did not list are left out, as Baileys does.
+        return wanted.Select(u => _deviceLists.TryGet(u, out var devices) ? devices : null).OfType<UserDevices>().ToArray();
     }
 
     /// <summary>Which of <paramref name="phoneNumbers"/> have a WhatsApp account (Baileys' onWhatsApp).</summary>
@@ -117,7 +140,10 @@ public sealed partial class AccountEngine
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var sid = session.NextTag();
-        return UsyncQuery.ParseContacts(await session.QueryAsync(id => UsyncQuery.Contacts(id, sid, phoneNumbers), null, cancellationToken).ConfigureAwait(false));
+        var results = UsyncQuery.ParseContacts(await session.QueryAsync(id => UsyncQuery.Contacts(id, sid, phoneNumbers), null, cancellationToken)
+            .ConfigureAwait(false));
+        LearnContacts(results.Where(r => r.Exists).Select(r => new ContactInfo(r.Jid)));
+        return results;
     }
 
     /// <summary>
@@ -217,6 +243,7 @@ public sealed partial class AccountEngine
                 await CommitAsync("message received", Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
                 session.Publish(messages);
                 AnnounceChanges(messages);
+                LearnContacts(messages.Where(m => !m.Key.FromMe && m.PushName is { Length: > 0 }).Select(m => new ContactInfo(m.Sender, Notify: m.PushName)));
             }
             await session.SendAsync(IncomingMessage.DeliveryReceipt(stanza), cancellationToken).ConfigureAwait(false);
         }

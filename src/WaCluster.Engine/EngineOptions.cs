@@ -36,6 +36,9 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan OfflineBurstTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a user's device list from usync is reused before it is asked again (Baileys: 5 minutes).</summary>
+    public TimeSpan DeviceListLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Lifetime of the first QR (Baileys: 60 s); every later one lives <see cref="LaterQrTimeout"/> (20 s).</summary>
     public TimeSpan FirstQrTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -214,6 +214,9 @@ internal sealed class ConnectionSession(AccountEngine engine)
             case "presence" or "chatstate":
                 engine.OnPresence(node);
                 break;
+            case "notification" when node.GetAttribute("type") == "devices":
+                await engine.OnDevicesNotificationAsync(this, node, token).ConfigureAwait(false);
+                break;
             case "notification" or "call":
                 // Handled in later slices; acked now so the server does not redeliver them forever.
                 await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);

@@ -38,6 +38,8 @@ public sealed partial class AccountEngine
         var (device, chat) = from.IsGroup
             ? (receipt.GetJid("participant") ?? throw new EngineException($"group retry receipt {id} without a participant"), from)
             : from.IsSameUser(me) ? (from, receipt.GetJid("recipient") ?? from) : (from, from);
+        // The device may be new or re-installed: its user's device list is fetched again on the next send.
+        if (!device.IsGroup) _deviceLists.Invalidate(device);
         if (device.IsGroup || device == me || !RecentSent.TryGet(chat, id, out var message)) return;
         var count = receipt.GetChild("retry")?.GetAttribute("count") ?? "1";
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
