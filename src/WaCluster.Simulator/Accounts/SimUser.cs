@@ -36,6 +36,9 @@ public sealed class SimUser(string phoneNumber, string lid, uint advRawId, Prima
 
     public long LastSeen { get; set; }
 
+    /// <summary>Devices that asked for this user's device list: told with a devices notification when it changes.</summary>
+    public HashSet<SimDevice> DeviceListWatchers { get; } = [];
+
     /// <summary>Devices subscribed to this user's presence.</summary>
     public HashSet<SimDevice> PresenceSubscribers { get; } = [];
 

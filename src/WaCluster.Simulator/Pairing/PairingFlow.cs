@@ -74,6 +74,7 @@ internal static class PairingFlow
             AdvSigning.VerifyCompanionSignature(user, pending.SignedIdentity!, identity.Bytes.Span, pending.Registration.Keys.IdentityKey);
             var device = new SimDevice(user, pending.DeviceId, pending.KeyIndex, pending.Registration.NoiseKey, pending.Registration.Keys);
             user.Companions[device.Id] = device;
+            Stanzas.DeviceNotifications.Notify(simulator, device, "add");
             simulator.Counters.Pairing();
             connection.SendAndClose(ServerNodes.StreamError(RestartRequired));
             pending.Linked.TrySetResult(device);

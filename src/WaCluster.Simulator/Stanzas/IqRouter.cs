@@ -23,7 +23,7 @@ internal static class IqRouter
                 GroupIq.Handle(simulator, connection, device, iq);
                 break;
             case "usync":
-                connection.Send(UsyncIq.Answer(simulator, iq));
+                connection.Send(UsyncIq.Answer(simulator, device, iq));
                 break;
             case "abt" when iq.GetChild("props") is not null:
                 connection.Send(ServerNodes.IqResult(iq, new BinaryNode("props", [("protocol", "1"), ("hash", "sim")], ReadOnlySpan<BinaryNode>.Empty)));
@@ -87,6 +87,7 @@ internal static class IqRouter
         }
         target.User.Companions.Remove(target.Id);
         connection.Send(ServerNodes.IqResult(iq));
+        DeviceNotifications.Notify(simulator, target, "remove");
         if (target.Connection is { } removed)
         {
             target.Connection = null;

@@ -7,25 +7,26 @@ namespace WaCluster.Simulator.Stanzas;
 /// <summary>
 /// xmlns "usync": per listed user, answers the requested protocols it knows — devices (the phone and linked
 /// companions with their key index), contact (is the number on WhatsApp) and lid (the user's LID). Users are named by
-/// a jid attribute or, for contact queries, by a "+number" in the contact child.
+/// a jid attribute or, for contact queries, by a "+number" in the contact child. Whoever asks for a device list is
+/// told when it changes (<see cref="DeviceNotifications"/>).
 /// </summary>
 internal static class UsyncIq
 {
     private const int MaxUsers = 5000;
 
-    public static BinaryNode Answer(WaSimulator simulator, BinaryNode iq)
+    public static BinaryNode Answer(WaSimulator simulator, SimDevice requester, BinaryNode iq)
     {
         var usync = iq.RequireChild("usync");
         var protocols = usync.RequireChild("query").Children.Select(p => p.Tag).ToHashSet(StringComparer.Ordinal);
         var users = usync.RequireChild("list").GetChildren("user").Take(MaxUsers + 1).ToList();
         if (users.Count > MaxUsers) throw new SimulatorException($"usync lists more than {MaxUsers} users");
-        var answers = users.Select(u => AnswerUser(simulator, u, protocols)).ToArray();
+        var answers = users.Select(u => AnswerUser(simulator, requester, u, protocols)).ToArray();
         return ServerNodes.IqResult(iq, new BinaryNode("usync",
             [("sid", usync["sid"]), ("index", "0"), ("last", "true"), ("mode", usync["mode"]), ("context", usync["context"])],
             [new BinaryNode("result", [], ReadOnlySpan<BinaryNode>.Empty), new BinaryNode("list", [], answers)]));
     }
 
-    private static BinaryNode AnswerUser(WaSimulator simulator, BinaryNode request, HashSet<string> protocols)
+    private static BinaryNode AnswerUser(WaSimulator simulator, SimDevice requester, BinaryNode request, HashSet<string> protocols)
     {
         var (jid, user) = Identify(simulator, request);
         var children = new List<BinaryNode>();
@@ -35,6 +36,7 @@ internal static class UsyncIq
             {
                 case "devices":
                     children.Add(Devices(user));
+                    user?.DeviceListWatchers.Add(requester);
                     break;
                 case "contact":
                     children.Add(new BinaryNode("contact", [("type", user is null ? "out" : "in")]));

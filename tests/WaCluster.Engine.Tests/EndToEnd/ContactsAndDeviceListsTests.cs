@@ -6,7 +6,8 @@ using WaCluster.Protocol.Jids;
 namespace WaCluster.Engine.Tests.EndToEnd;
 
 /// <summary>
-/// With an unmodified Baileys peer: a burst of concurrent and sequential sends asks the server for device lists once;
+/// With an unmodified Baileys peer: a burst of concurrent and sequential sends asks the server for device lists once,
+/// and again only after the peer linked another device (the server's devices notification);
 /// contacts.upsert announces the peer from the on-WhatsApp check, its LID from the device list and its push name from
 /// its first message, each news once.
 /// </summary>
@@ -31,6 +32,19 @@ public sealed class ContactsAndDeviceListsTests() : SimulatorConversationTest(se
         Assert.Equal(burst.Concat(more).Order(), atBob.Select(r => r.Id).Order());
         Assert.Single(wire.Sent, IsDeviceQuery);
 
+        // Bob links a second device: the server's devices notification drops the cached list, so the next send reaches it.
+        var start = await Node.CallAsync<StartResult>("sim.start", new
+        {
+            id = "bob2", url = Host.ChatUri.ToString(), rootKey = Convert.ToBase64String(Host.Simulator.RootPublicKey), name = "bob",
+        }, Slow);
+        Assert.Equal(bob.Jid, (await Host.Simulator.ScanAsync(start.Qr, bob.Phone).WaitAsync(Slow)).Jid);
+        await Node.CallAsync("sim.waitOpen", new { id = "bob2", opens = 1 }, Slow);
+        await WaitAsync(() => wire.Sent.Any(n => n.Tag == "ack" && n.GetAttribute("class") == "notification" && n.GetAttribute("type") == "devices"));
+        var toBoth = await ours.SendTextAsync(bobJid, "to both devices");
+        Assert.Equal((toBoth, "to both devices"), (await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob2", count = 1 }, Slow))
+            .Select(r => (r.Id, r.Text)).Single());
+        Assert.Equal(2, wire.Sent.Count(IsDeviceQuery));
+
         await Node.CallAsync<string[]>("sim.send", new { id = "bob", to = paired.Account.Jid, texts = new[] { "hi", "again" } }, Slow);
         var received = 0;
         var contacts = new List<ContactInfo>();
@@ -51,8 +65,19 @@ public sealed class ContactsAndDeviceListsTests() : SimulatorConversationTest(se
         await paired.StopAsync();
     }
 
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 50)
+        {
+            if (waited > 30_000) throw new Xunit.Sdk.XunitException("timed out waiting for the devices notification");
+            await Task.Delay(50);
+        }
+    }
+
     private static bool IsDeviceQuery(BinaryNode node) =>
         node.Tag == "iq" && node.GetAttribute("xmlns") == "usync" && node.GetChild("usync")?.GetAttribute("context") == "message";
+
+    private sealed record StartResult(string Qr);
 
     private sealed record Received(string Id, string From, string? Participant, string Text);
 }
