@@ -15,7 +15,17 @@ public sealed class WebSocketTransport(NoiseConnection noise) : INodeTransport
 
     public async ValueTask<BinaryNode?> ReceiveAsync(CancellationToken cancellationToken = default)
     {
-        var frame = await noise.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        byte[]? frame;
+        try
+        {
+            frame = await noise.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or ObjectDisposedException)
+        {
+            // The socket was closed under the read (our own stop, or the server hung up): the connection is over.
+            cancellationToken.ThrowIfCancellationRequested();
+            return null;
+        }
         return frame is null ? null : BinaryDecoder.Decode(frame);
     }
 
