@@ -32,12 +32,26 @@ internal static class GroupCommands
                 Describe(result, await engine.GetGroupMetadataAsync(group, cancellationToken).ConfigureAwait(false));
                 return result;
             case GroupAction.SetSubject:
-                var target = GroupJid(command);
                 if (command.Subject.Length == 0) throw new ArgumentException("a group needs a subject", nameof(command));
-                await engine.QueryAsync(id => new BinaryNode("iq", [("id", id), ("to", target.ToString()), ("type", "set"), ("xmlns", "w:g2")],
-                    [new BinaryNode("subject", [], command.Subject)]), cancellationToken: cancellationToken).ConfigureAwait(false);
-                Describe(result, await engine.GetGroupMetadataAsync(target, cancellationToken).ConfigureAwait(false));
-                return result;
+                return await ChangeAsync(engine, result, command, (group, token) => engine.UpdateGroupSubjectAsync(group, command.Subject, token),
+                    cancellationToken).ConfigureAwait(false);
+            case GroupAction.SetDescription:
+                return await ChangeAsync(engine, result, command, (group, token) => engine.UpdateGroupDescriptionAsync(group, command.Subject, token),
+                    cancellationToken).ConfigureAwait(false);
+            case GroupAction.AnnouncementOn or GroupAction.AnnouncementOff or GroupAction.Lock or GroupAction.Unlock:
+                var setting = command.Action switch
+                {
+                    GroupAction.AnnouncementOn => GroupSetting.Announcement,
+                    GroupAction.AnnouncementOff => GroupSetting.NotAnnouncement,
+                    GroupAction.Lock => GroupSetting.Locked,
+                    _ => GroupSetting.Unlocked,
+                };
+                return await ChangeAsync(engine, result, command, (group, token) => engine.UpdateGroupSettingAsync(group, setting, token),
+                    cancellationToken).ConfigureAwait(false);
+            case GroupAction.SetEphemeral:
+                return await ChangeAsync(engine, result, command,
+                    (group, token) => engine.ToggleGroupEphemeralAsync(group, checked((int)command.EphemeralSeconds), token), cancellationToken)
+                    .ConfigureAwait(false);
             case GroupAction.Leave:
                 var left = GroupJid(command);
                 await engine.QueryAsync(id => new BinaryNode("iq", [("id", id), ("to", "@" + JidServer.Group), ("type", "set"), ("xmlns", "w:g2")],
@@ -48,6 +62,16 @@ internal static class GroupCommands
             default:
                 throw new ArgumentException($"group action {command.Action} is not one to run", nameof(command));
         }
+    }
+
+    // Runs one change of the group, then answers with the group as the server has it afterwards.
+    private static async Task<IAccountReply> ChangeAsync(AccountEngine engine, GroupOperationResult result, GroupOperation command,
+        Func<Jid, CancellationToken, Task> change, CancellationToken cancellationToken)
+    {
+        var group = GroupJid(command);
+        await change(group, cancellationToken).ConfigureAwait(false);
+        Describe(result, await engine.GetGroupMetadataAsync(group, cancellationToken).ConfigureAwait(false));
+        return result;
     }
 
     private static Jid GroupJid(GroupOperation command) =>
@@ -67,5 +91,9 @@ internal static class GroupCommands
         result.Subject = metadata.Subject;
         result.OwnerJid = metadata.Owner?.ToString() ?? "";
         result.Participants.Add(metadata.Participants.Select(member => new GroupMember { Jid = member.Jid.ToString(), Admin = member.Admin ?? "" }));
+        result.Description = metadata.Description ?? "";
+        result.Announce = metadata.Announce;
+        result.Locked = metadata.Restrict;
+        result.EphemeralSeconds = (uint)Math.Max(0, metadata.EphemeralDuration ?? 0);
     }
 }

@@ -43,17 +43,7 @@ internal static class PublishedEvents
             Subject = group.Subject,
             ParticipantJids = { group.Participants.Select(member => member.Jid.ToString()) },
         }),
-        EngineGroupsUpdate { Subject: { } subject } update =>
-        [
-            new GroupChanged
-            {
-                AccountId = accountId,
-                GroupJid = update.Id.ToString(),
-                Change = GroupChange.Subject,
-                AuthorJid = update.Author?.ToString() ?? "",
-                Subject = subject,
-            },
-        ],
+        EngineGroupsUpdate update => GroupUpdates(accountId, update),
         GroupParticipantsUpdate participants when ParticipantsChange(participants.Action) is var change and not GroupChange.Unspecified =>
         [
             new GroupChanged
@@ -75,6 +65,38 @@ internal static class PublishedEvents
         }),
         _ => [],
     };
+
+    // One groups.update may name several changes: each kind becomes its own event.
+    private static IEnumerable<IAccountEvent> GroupUpdates(string accountId, EngineGroupsUpdate update)
+    {
+        GroupChanged Changed(GroupChange change) => new()
+        {
+            AccountId = accountId,
+            GroupJid = update.Id.ToString(),
+            Change = change,
+            AuthorJid = update.Author?.ToString() ?? "",
+        };
+        if (update.Subject is { } subject)
+        {
+            var changed = Changed(GroupChange.Subject);
+            changed.Subject = subject;
+            yield return changed;
+        }
+        if (update.Description is { } description)
+        {
+            var changed = Changed(GroupChange.Description);
+            changed.Description = description;
+            yield return changed;
+        }
+        if (update.Announce is not null || update.Restrict is not null || update.EphemeralDuration is not null)
+        {
+            var changed = Changed(GroupChange.Settings);
+            changed.Announce = update.Announce ?? false;
+            changed.Locked = update.Restrict ?? false;
+            changed.EphemeralSeconds = (uint)Math.Max(0, update.EphemeralDuration ?? 0);
+            yield return changed;
+        }
+    }
 
     // Baileys' WAMessageStatus numbers, which the engine reports: 3 delivery ack, 4 read, 5 played.
     private static MessageStatus StatusOf(int status) => status switch

@@ -147,6 +147,20 @@ public sealed class AccountCommandTests(CommandsCluster cluster) : IClassFixture
         Assert.Equal("renamed group", (await MetadataAsync(group)).Subject);
         Assert.Equal("renamed group", (await Events.NextAsync<GroupChanged>("grouper", g => g.Change == GroupChange.Subject)).Subject);
 
+        var described = await Group(GroupAction.SetDescription, group, "about the group");
+        Assert.Equal("about the group", described.Description);
+        Assert.Equal("about the group", (await Events.NextAsync<GroupChanged>("grouper", g => g.Change == GroupChange.Description)).Description);
+        Assert.True((await Group(GroupAction.AnnouncementOn, group, "")).Announce);
+        Assert.True((await Events.NextAsync<GroupChanged>("grouper", g => g.Change == GroupChange.Settings && g.Announce)).Announce);
+        Assert.True((await Group(GroupAction.Lock, group, "")).Locked);
+        Assert.Equal(86400u, (await Group(GroupAction.SetEphemeral, group, "", ephemeralSeconds: 86400)).EphemeralSeconds);
+        Assert.Equal(new PeerSettings("about the group", true, true, 86400),
+            await cluster.Node.CallAsync<PeerSettings>("peer.groupSettings", new { id = "group-peer", group }, CommandsCluster.Slow));
+        Assert.False((await Group(GroupAction.AnnouncementOff, group, "")).Announce);
+        Assert.False((await Group(GroupAction.Unlock, group, "")).Locked);
+        Assert.Equal(new PeerSettings("about the group", false, false, 86400),
+            await cluster.Node.CallAsync<PeerSettings>("peer.groupSettings", new { id = "group-peer", group }, CommandsCluster.Slow));
+
         var removed = await Group(GroupAction.Remove, group, "", phoneOnly.Jid);
         Assert.DoesNotContain(phoneOnly.Jid, removed.Participants.Select(p => p.Jid));
         Assert.DoesNotContain(phoneOnly.Jid, (await MetadataAsync(group)).Participants.Select(p => p.Id));
@@ -162,6 +176,9 @@ public sealed class AccountCommandTests(CommandsCluster cluster) : IClassFixture
     }
 
     private Task<GroupOperationResult> Group(GroupAction action, string group, string subject, params string[] participants) =>
+        Group(action, group, subject, 0, participants);
+
+    private Task<GroupOperationResult> Group(GroupAction action, string group, string subject, uint ephemeralSeconds, params string[] participants) =>
         Accounts.GroupOperationAsync(new GroupOperation
         {
             AccountId = "grouper",
@@ -169,6 +186,7 @@ public sealed class AccountCommandTests(CommandsCluster cluster) : IClassFixture
             Action = action,
             GroupJid = group,
             Subject = subject,
+            EphemeralSeconds = ephemeralSeconds,
             ParticipantJids = { participants },
         });
 
@@ -183,4 +201,6 @@ public sealed class AccountCommandTests(CommandsCluster cluster) : IClassFixture
     private sealed record PeerGroup(string Id, string Subject, List<PeerMember> Participants);
 
     private sealed record PeerMember(string Id, string? Admin);
+
+    private sealed record PeerSettings(string? Desc, bool Announce, bool Restrict, int EphemeralDuration);
 }

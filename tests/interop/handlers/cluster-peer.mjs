@@ -28,6 +28,11 @@ export const ops = {
     }
     await c.sock.presenceSubscribe(jid)
   },
+  // The group's description and settings as client `id` reads them from the server.
+  'peer.groupSettings': async ({ id, group }) => {
+    const meta = await simClient(id).sock.groupMetadata(group)
+    return { desc: meta.desc ?? null, announce: !!meta.announce, restrict: !!meta.restrict, ephemeralDuration: meta.ephemeralDuration ?? 0 }
+  },
   // Client `id` announces a chat state (composing, recording, paused) to `to`.
   'peer.sendPresence': async ({ id, type, to }) => { await simClient(id).sock.sendPresenceUpdate(type, to) },
   // Waits until client `id` saw `presence` from a chat whose user part is `user`, after `after` earlier updates.
