@@ -23,7 +23,6 @@ namespace WaCluster.Actors.Accounts;
 /// </summary>
 public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 {
-    private const string ConnectionName = "connection";
 
     // How many replayed incoming messages are published again after a recovery (see OnRecovered).
     private const int RepublishedOnRecovery = 256;
@@ -37,6 +36,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly Queue<LinkInbound> _replayedInbound = new();
     private readonly AccountInstruments _instruments;
     private IActorRef? _connection;
+    private long _connectionsOpened;
     private ConnectionState _connectionState = ConnectionState.Disconnected;
 
     public AccountActor(
@@ -78,12 +78,14 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<SendPresence>(command => ForwardToEngine(command, ""));
         Command<GroupOperation>(command => ForwardToEngine(command, command.RequestId));
 
-        Command<LinkStateChanged>(OnStateChanged);
-        Command<LinkInbound>(OnInbound);
+        // Only the current connection may change state: a message from an older one (already stopped, its messages
+        // still on the way) would persist what an engine the account no longer runs did.
+        Command<LinkStateChanged>(change => { if (FromCurrentConnection(change)) OnStateChanged(change); });
+        Command<LinkInbound>(inbound => { if (FromCurrentConnection(inbound)) OnInbound(inbound); });
         Command<LinkServerAck>(ack => CompleteSend(ack.MessageId, errorCode: 0));
         Command<LinkSendRejected>(rejected => CompleteSend(rejected.MessageId, rejected.ErrorCode));
-        Command<LinkConnectionChanged>(OnConnectionChanged);
-        Command<LinkQrIssued>(qr => _publisher.Publish(new QrCodeIssued { AccountId = _accountId, Qr = qr.Qr }));
+        Command<LinkConnectionChanged>(changed => { if (FromCurrentConnection(changed)) OnConnectionChanged(changed); });
+        Command<LinkQrIssued>(qr => { if (FromCurrentConnection(qr)) _publisher.Publish(new QrCodeIssued { AccountId = _accountId, Qr = qr.Qr }); });
         // Receipts, group changes and issued pairing codes the connection reports: published, never persisted.
         Command<IAccountEvent>(_publisher.Publish);
         Command<ConnectSlot>(_ => OpenConnection());
@@ -395,7 +397,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return;
         }
         // Copies: the child reads them on its own thread while this actor goes on changing the state.
-        var context = new AccountConnectionContext(_accountId, Self, _state.Creds, [.. _state.SignalChanges], [.. _state.ReceivedKeys.InOrder]);
+        var context = new AccountConnectionContext(_accountId, Self, _state.Creds, [.. _state.SignalChanges], [.. _state.ReceivedKeys.InOrder],
+            LastSequenceNr);
         var childProps = _connections.CreateConnectionProps(context);
         if (childProps is null)
         {
@@ -409,8 +412,37 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             _settings.ConnectionMaxBackoff,
             randomFactor: 0.2,
             maxNrOfRetries: -1));
-        _connection = Context.ActorOf(supervised, ConnectionName);
+        // Named by the journal sequence it starts from (and a local count): each connection is a subtree of its own, so
+        // that messages of an older one are told apart (FromCurrentConnection) and its name is never reused.
+        _connection = Context.ActorOf(supervised, $"connection-{LastSequenceNr}-{++_connectionsOpened}");
         SetConnectionState(ConnectionState.Connecting, "");
+    }
+
+    /// <summary>
+    /// False for a message from a connection of this account that is no longer the current one (fencing: one engine
+    /// writes at a time). Senders outside the account's own children are not connections and are not fenced.
+    /// </summary>
+    private bool FromCurrentConnection(object message)
+    {
+        var sender = Sender.Path;
+        if (!IsUnder(sender, Self.Path) || (_connection is not null && IsUnder(sender, _connection.Path)))
+        {
+            return true;
+        }
+        _log.Info("Ignored {0} from {1}: not the current connection of {2}", message.GetType().Name, sender, _accountId);
+        return false;
+    }
+
+    private static bool IsUnder(ActorPath path, ActorPath ancestor)
+    {
+        for (var current = path; current is not null && current.Depth >= ancestor.Depth; current = current.Parent)
+        {
+            if (current.Depth == ancestor.Depth)
+            {
+                return current.Equals(ancestor);
+            }
+        }
+        return false;
     }
 
     private void CloseConnection(ConnectionState state, string detail)

@@ -21,7 +21,8 @@ public sealed class AccountConnectionContext(
     IActorRef account,
     ByteString? creds,
     IReadOnlyList<ByteString> signalChanges,
-    IReadOnlyList<string>? receivedKeys = null)
+    IReadOnlyList<string>? receivedKeys = null,
+    long incarnation = 0)
 {
     public string AccountId { get; } = accountId;
 
@@ -32,6 +33,12 @@ public sealed class AccountConnectionContext(
     public ByteString? Creds { get; } = creds;
 
     public IReadOnlyList<ByteString> SignalChanges { get; } = signalChanges;
+
+    /// <summary>
+    /// The account's journal sequence number when this connection was opened: the fencing token of the connection (the
+    /// account accepts state changes only from its current connection).
+    /// </summary>
+    public long Incarnation { get; } = incarnation;
 
     /// <summary>The engine's dedupe window as journaled, oldest first.</summary>
     public IReadOnlyList<string> ReceivedKeys { get; } = receivedKeys ?? [];

@@ -42,6 +42,7 @@ public sealed class OutboxTests(ITestOutputHelper output) : EngineAccountFixture
         await AwaitAssertAsync(() => Assert.Equal(0, Simulator.Simulator.PendingCounts()[bobInfo.DeviceJid!]), Slow);
         Assert.DoesNotContain(Events.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), message => message), message => message is TextReceived);
         Assert.DoesNotContain(DrainWarnings(), warning => warning.Contains("does not decrypt", StringComparison.Ordinal));
+        Assert.Equal(0, Simulator.Simulator.Counters.Conflicts);
     }
 
     [Fact]
