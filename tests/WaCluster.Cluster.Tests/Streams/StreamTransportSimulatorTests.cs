@@ -21,13 +21,15 @@ namespace WaCluster.Cluster.Tests.Streams;
 
 /// <summary>
 /// The stream transport against the in-process simulator: it completes the real handshake and carries the server's
-/// stanzas; the owner's stop closes the socket; and inside a node, a malformed frame slipped into an account's
-/// connection fails that stream with a typed error and the account reconnects from its journal, without a new QR.
+/// stanzas; the owner's stop closes the socket; and inside a node, a connection the server drops, or one a malformed
+/// frame fails with a typed error, ends and the account reconnects from its journal, without a new QR.
 /// </summary>
 [Trait("Proof", "cluster-streams")]
 public sealed class StreamTransportSimulatorTests : IAsyncLifetime
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
+    // A dropped connection is noticed at once (no keep-alive wait) and the reconnect backoff starts small.
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(20);
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wacluster-streams-" + Guid.NewGuid().ToString("N"));
     private SimulatorHost _simulator = null!;
 
@@ -110,6 +112,42 @@ public sealed class StreamTransportSimulatorTests : IAsyncLifetime
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task A_connection_the_server_drops_goes_disconnected_and_reconnects_without_pairing_again()
+    {
+        using var host = await StartNodeAsync(_simulator.ChatUri);
+        var cluster = host.Services.GetRequiredService<IWhatsAppCluster>();
+        var events = new ConcurrentQueue<IAccountEvent>();
+        using var subscription = await SubscribeAsync(host, cluster, events.Enqueue);
+        const string account = "erin";
+
+        await cluster.StartAccountAsync(account);
+        var qr = await NextAsync<QrCodeIssued>(events, _ => true);
+        var device = await _simulator.Simulator.ScanAsync(qr.Qr, "15550003002").WaitAsync(Slow);
+        await NextAsync<ConnectionChanged>(events, c => c.Connection == ConnectionState.Connected);
+        await WaitUntil(() => _simulator.Simulator.Counters.ConnectionsOpen == 1, "the paired account is not connected once");
+        var loginsBefore = _simulator.Simulator.Counters.Logins;
+
+        for (var drop = 0; drop < 2; drop++)
+        {
+            events.Clear();
+            // Wait for the login to register the device's connection before cutting it.
+            await WaitUntil(() => _simulator.Simulator.DropConnection(device.DeviceJid!), "the simulator does not know the device's connection");
+            await NextAsync<ConnectionChanged>(events, c => c.Connection != ConnectionState.Connected, Bounded);
+            await NextAsync<ConnectionChanged>(events, c => c.Connection == ConnectionState.Connected, Bounded);
+        }
+
+        await WaitUntil(() => _simulator.Simulator.Counters.ConnectionsOpen == 1, "the dropped connections were not replaced by one");
+        Assert.True(_simulator.Simulator.Counters.Logins >= loginsBefore + 2, "the account did not log in again after each drop");
+        Assert.Empty(events.OfType<QrCodeIssued>());
+        var status = await cluster.GetStatusAsync(account);
+        Assert.True(status.HasCreds);
+        Assert.Equal(ConnectionState.Connected, status.Connection);
+        Assert.Equal(1, _simulator.Simulator.Counters.Pairings);
+        Assert.Equal(0, _simulator.Simulator.Counters.Conflicts);
+        await host.StopAsync();
+    }
+
     private async Task<IHost> StartNodeAsync(Uri serverUri)
     {
         var port = FreePort();
@@ -139,9 +177,10 @@ public sealed class StreamTransportSimulatorTests : IAsyncLifetime
         return subscription;
     }
 
-    private static async Task<T> NextAsync<T>(ConcurrentQueue<IAccountEvent> events, Func<T, bool> match) where T : class, IAccountEvent
+    private static async Task<T> NextAsync<T>(ConcurrentQueue<IAccountEvent> events, Func<T, bool> match, TimeSpan? within = null)
+        where T : class, IAccountEvent
     {
-        var deadline = DateTime.UtcNow + Slow;
+        var deadline = DateTime.UtcNow + (within ?? Slow);
         while (true)
         {
             var found = events.OfType<T>().FirstOrDefault(match);

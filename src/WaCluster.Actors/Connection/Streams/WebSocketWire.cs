@@ -47,7 +47,17 @@ internal static class WebSocketWire
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-        });
+        })
+        // The unfold reports a failed read wrapped in an AggregateException, which the engine does not take for a lost
+        // connection: it must see the socket's own error, as an IOException like any other dropped connection.
+        .SelectError(ToConnectionError);
+
+    private static Exception ToConnectionError(Exception error) => error switch
+    {
+        AggregateException wrapped => ToConnectionError(wrapped.GetBaseException()),
+        WebSocketException lost => new IOException($"the connection was lost: {lost.Message}", lost),
+        _ => error,
+    };
 
     private static async ValueTask CloseAsync(WebSocket socket)
     {
