@@ -30,12 +30,15 @@ internal sealed class ClusterNodes : IAsyncDisposable
     private const string NoLeaveOnTerminate = "akka.coordinated-shutdown.run-by-actor-system-terminate = off";
 
     private readonly List<IHost> _hosts = [];
+    private readonly EngineEndpointOptions? _engine;
 
     /// <param name="accountNodes">Nodes with the accounts role.</param>
     /// <param name="serviceNodes">Further nodes without it (sibling services reaching accounts through a proxy).</param>
-    public ClusterNodes(int accountNodes, int serviceNodes = 0)
+    /// <param name="engine">The server real engines connect to; null = connection children that only record their starts.</param>
+    public ClusterNodes(int accountNodes, int serviceNodes = 0, EngineEndpointOptions? engine = null)
     {
         AccountNodes = accountNodes;
+        _engine = engine;
         var count = accountNodes + serviceNodes;
         Directory = Path.Combine(Path.GetTempPath(), "wacluster-test-" + Guid.NewGuid().ToString("N"));
         global::System.IO.Directory.CreateDirectory(Directory);
@@ -78,8 +81,9 @@ internal sealed class ClusterNodes : IAsyncDisposable
                     SerializeMessages = false,
                     NumberOfShards = 30,
                     ExtraHocon = FastFailover + "\n" + NoLeaveOnTerminate,
+                    Engine = _engine,
                 },
-                new RecordingConnectionFactory(Address(port), ConnectionStarts));
+                _engine is null ? new RecordingConnectionFactory(Address(port), ConnectionStarts) : null);
             var host = builder.Build();
             await host.StartAsync();
             _hosts.Add(host);
