@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.Messaging;
 using WaCluster.Engine.Pairing;
@@ -21,6 +22,11 @@ internal sealed class ConnectionSession(AccountEngine engine)
     private readonly IqCorrelator _iqs = new(engine.Time);
     private readonly MessageTags _tags = new();
     private readonly OfflineBurstBuffer _burst = new();
+
+    // Messages (and the offline marker after them) are handled in arrival order on their own task, not in the read
+    // loop: one may wait for the Signal lock that a send holds while it waits for a server answer only this loop reads.
+    private readonly Channel<(BinaryNode Node, Func<CancellationToken, Task> Work)> _ordered =
+        Channel.CreateUnbounded<(BinaryNode, Func<CancellationToken, Task>)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ServerAckClock _ackClock = new(engine.Time);
     private INodeTransport? _transport;
     private DisconnectInfo? _ended;
@@ -60,6 +66,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         var token = linked.Token;
+        var ordered = Task.CompletedTask;
         engine.Emit(new ConnectionUpdate(ConnectionState.Connecting));
         try
         {
@@ -67,6 +74,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
             _transport = await engine.Transports.ConnectAsync(payload, engine.Creds.RoutingInfo, token).ConfigureAwait(false);
             Touch();
             _ = KeepAliveAsync(token);
+            ordered = ProcessInOrderAsync(token);
             while (true)
             {
                 var node = await _transport.ReceiveAsync(token).ConfigureAwait(false);
@@ -99,8 +107,11 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }
         finally
         {
-            FlushBurst();
+            // Messages not handled yet are not acked either: the server delivers them again.
+            _ordered.Writer.TryComplete();
             await _stop.CancelAsync().ConfigureAwait(false);
+            await ordered.ConfigureAwait(false);
+            FlushBurst();
             _iqs.Close(_ended?.Message ?? "connection ended");
             MessageAcks.Close(_ended?.Message ?? "connection ended");
             if (_transport is not null) await _transport.DisposeAsync().ConfigureAwait(false);
@@ -184,8 +195,8 @@ internal sealed class ConnectionSession(AccountEngine engine)
                 RunBeside("pairing code", ct => engine.OnPrimaryHelloAsync(this, node, ct), token);
                 break;
             case "message":
-                // Inline: ratchets must advance in arrival order.
-                await engine.OnMessageAsync(this, node, token).ConfigureAwait(false);
+                // In arrival order, since ratchets must advance in that order.
+                _ordered.Writer.TryWrite((node, ct => engine.OnMessageAsync(this, node, ct)));
                 break;
             case "notification" when node.GetAttribute("type") == "w:gp2":
                 await engine.OnGroupNotificationAsync(this, node, token).ConfigureAwait(false);
@@ -224,6 +235,37 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }
     }
 
+    private async Task ProcessInOrderAsync(CancellationToken token)
+    {
+        try
+        {
+            await foreach (var (node, work) in _ordered.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await work(token).ConfigureAwait(false);
+                }
+                catch (ProtocolException ex) when (ex is not ConnectionClosedException)
+                {
+                    // One bad stanza is reported, never a reason to drop the connection.
+                    engine.Emit(new EngineError($"<{node.Tag}> stanza", ex));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (_ended is not null && ex is ConnectionClosedException or IOException or System.Net.WebSockets.WebSocketException)
+        {
+        }
+        catch (Exception ex)
+        {
+            // Handling must go on for the stanzas after it; without that the connection is of no use.
+            engine.Emit(new EngineError("message handling", ex));
+            End(new DisconnectInfo((int)DisconnectReason.ConnectionClosed, "message handling failed: " + ex.Message, ex));
+        }
+    }
+
     private async Task OnInfoBroadcastAsync(BinaryNode node, CancellationToken token)
     {
         if (node.GetChild("offline_preview") is not null)
@@ -232,8 +274,13 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }
         else if (node.GetChild("offline") is not null)
         {
-            FlushBurst();
-            engine.Emit(new ConnectionUpdate(ReceivedPendingNotifications: true));
+            // After the backlog messages before it are handled.
+            _ordered.Writer.TryWrite((node, _ =>
+            {
+                FlushBurst();
+                engine.Emit(new ConnectionUpdate(ReceivedPendingNotifications: true));
+                return Task.CompletedTask;
+            }));
         }
         else if (node.GetChild("edge_routing")?.GetChild("routing_info") is { ContentKind: NodeContentKind.Bytes } routing)
         {
