@@ -381,8 +381,9 @@ public sealed partial class AccountEngine
         var finish = PairingCode.CompanionFinish(notification, code, Creds.PairingEphemeralKey, Creds.SignedIdentityKey, phone);
         await CommitAsync("pairing code secret", Creds with { AdvSecretKey = finish.AdvSecret }, null, cancellationToken).ConfigureAwait(false);
         await session.QueryAsync(finish.BuildIq, null, cancellationToken).ConfigureAwait(false);
-        // The pair-success may be committing meanwhile: set the flag on whatever creds are current then.
-        await UpdateCredsAsync("pairing code finished", current => current with { Registered = true }, cancellationToken).ConfigureAwait(false);
+        // The pair-success may be committing meanwhile: set the flag on whatever creds are current then. Not cancelled with
+        // the connection: the server's 515 right after the pair-success may end it before this runs, and the flag must stay.
+        await UpdateCredsAsync("pairing code finished", current => current with { Registered = true }, CancellationToken.None).ConfigureAwait(false);
     }
 
     internal async Task AcceptPairingAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)
