@@ -14,7 +14,7 @@ namespace WaCluster.Actors.Commands;
 /// clients build each kind; and media content into what the engine uploads. Timestamps are taken once, here, so a
 /// resend after a restart is byte for byte the message first sent.
 /// </summary>
-internal static class OutgoingMessages
+public static class OutgoingMessages
 {
     /// <summary>Largest media carried inside a command; a larger file goes by a path on the account's node.</summary>
     public const int MaxInlineMediaBytes = 16 * 1024 * 1024;

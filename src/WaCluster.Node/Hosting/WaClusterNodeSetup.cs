@@ -7,6 +7,7 @@ using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using WaCluster.Actors.Accounts;
+using WaCluster.Actors.Commands;
 using WaCluster.Actors.Connection;
 using WaCluster.Actors.Sharding;
 using WaCluster.Contracts.Serialization;
@@ -18,6 +19,9 @@ namespace WaCluster.Node.Hosting;
 /// <summary>Builds a WaCluster node on Akka.Hosting: remoting, cluster, journals, pub-sub, the account region.</summary>
 public static class WaClusterNodeSetup
 {
+    /// <summary>Largest remoting frame: inline media plus room for the rest of the command.</summary>
+    private const int RemoteFrameBytes = OutgoingMessages.MaxInlineMediaBytes + 1024 * 1024;
+
     public const string RegionName = "accounts";
 
     /// <summary>Adds the node's ActorSystem and the <see cref="IWhatsAppCluster"/> facade to the services.</summary>
@@ -53,6 +57,11 @@ public static class WaClusterNodeSetup
                 HostName = options.Hostname,
                 PublicHostName = options.PublicHostname ?? options.Hostname,
                 Port = options.Port,
+                // A send command may carry inline media up to OutgoingMessages.MaxInlineMediaBytes to an account on
+                // another node: the default 128 kB frame would drop it silently.
+                MaxFrameSize = RemoteFrameBytes,
+                SendBufferSize = RemoteFrameBytes * 2,
+                ReceiveBufferSize = RemoteFrameBytes * 2,
             })
             .WithClustering(new ClusterOptions
             {
