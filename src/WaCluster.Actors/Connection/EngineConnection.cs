@@ -28,6 +28,8 @@ internal sealed partial class EngineConnection : ReceiveActor
     private readonly EngineTransports _transports;
     private readonly ActorSystem _system = Context.System;
     private readonly CancellationTokenSource _stop = new();
+    // Intents being sent now: a resend of one still waiting for its ack would only race it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeMetrics _metrics = NodeMetrics.For(Context.System);
     private AccountEngine? _engine;
@@ -140,6 +142,10 @@ internal sealed partial class EngineConnection : ReceiveActor
         {
             return; // Not built yet: the account resends its outbox when the connection opens.
         }
+        if (!_inFlight.TryAdd(intent.MessageId, 0))
+        {
+            return;
+        }
         var account = _context.Account;
         var self = Self;
         _ = SendAsync(engine, intent, account, self, _stop.Token);
@@ -157,13 +163,25 @@ internal sealed partial class EngineConnection : ReceiveActor
         {
             account.Tell(new LinkSendRejected { MessageId = intent.MessageId, ErrorCode = rejected.Code }, self);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is ConnectionClosedException || cancellationToken.IsCancellationRequested)
         {
-            // No ack (timeout, connection lost, stopping): the intent stays in the outbox and leaves again, with the
-            // same id, on the next connection.
+            // The connection is gone: the intent stays in the outbox and leaves again, same id, on the next one.
             _log.Warning("Send {0} of {1} is not acked yet: {2}", intent.MessageId, _context.AccountId, e.Message);
         }
+        catch (Exception e)
+        {
+            // No verdict from the server (ack or query timeout, a query error) on a live connection: try again soon
+            // rather than wait for a reconnection that may never come. The same id makes a repeat harmless.
+            _log.Warning("Send {0} of {1} is not acked yet, retrying in {2}: {3}", intent.MessageId, _context.AccountId, SendRetryDelay, e.Message);
+            _system.Scheduler.ScheduleTellOnce(SendRetryDelay, self, new LinkSend { Intent = intent }, ActorRefs.NoSender);
+        }
+        finally
+        {
+            _inFlight.TryRemove(intent.MessageId, out _);
+        }
     }
+
+    private static readonly TimeSpan SendRetryDelay = TimeSpan.FromSeconds(3);
 
     private void OnRunEnded(EngineRunEnded ended)
     {
