@@ -120,6 +120,10 @@ public static class WaClusterNodeSetup
         {
             builder.AddHocon(options.ExtraHocon, HoconAddMode.Prepend);
         }
+        // Last, so no override brings back Akka's logging of message contents: messages carry creds and keys.
+        builder
+            .AddHocon(SecretSafeLogFormatter.Hocon + "\n" + DeadLetterLog.Hocon, HoconAddMode.Prepend)
+            .WithActors((system, _) => system.ActorOf(DeadLetterLog.Props(), "dead-letter-log"));
         return builder;
     }
 }
