@@ -86,8 +86,9 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Command<LinkSendRejected>(rejected => CompleteSend(rejected.MessageId, rejected.ErrorCode));
         Command<LinkConnectionChanged>(changed => { if (FromCurrentConnection(changed)) OnConnectionChanged(changed); });
         Command<LinkQrIssued>(qr => { if (FromCurrentConnection(qr)) _publisher.Publish(new QrCodeIssued { AccountId = _accountId, Qr = qr.Qr }); });
-        // Receipts, group changes and issued pairing codes the connection reports: published, never persisted.
-        Command<IAccountEvent>(_publisher.Publish);
+        // Receipts, group changes and issued pairing codes the current connection reports: published, never persisted.
+        // Only a connection of this account may speak for it; anyone else sending an event to the region is ignored.
+        Command<IAccountEvent>(accountEvent => { if (FromOwnConnection(accountEvent)) _publisher.Publish(accountEvent); });
         Command<ConnectSlot>(_ => OpenConnection());
 
         Command<SaveSnapshotSuccess>(success => PruneBelow(success.Metadata.SequenceNr));
@@ -430,6 +431,17 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             return true;
         }
         _log.Info("Ignored {0} from {1}: not the current connection of {2}", message.GetType().Name, sender, _accountId);
+        return false;
+    }
+
+    /// <summary>True only for a message from the account's current connection (no outside sender qualifies).</summary>
+    private bool FromOwnConnection(object message)
+    {
+        if (_connection is not null && Sender is { } sender && IsUnder(sender.Path, _connection.Path))
+        {
+            return true;
+        }
+        _log.Warning("Ignored {0} from {1}: only the current connection of {2} publishes its events", message.GetType().Name, Sender?.Path, _accountId);
         return false;
     }
 

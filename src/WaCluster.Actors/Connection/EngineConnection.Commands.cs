@@ -22,13 +22,18 @@ internal sealed partial class EngineConnection
 {
     private void ReceiveCommands()
     {
-        Receive<RequestPairingCode>(command => Answer("", async (engine, cancellationToken) =>
+        Receive<RequestPairingCode>(command =>
         {
-            var code = await engine.RequestPairingCodeAsync(command.PhoneNumber, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var issued = new PairingCodeIssued { AccountId = _context.AccountId, Code = code };
-            _context.Account.Tell(issued);
-            return issued;
-        }));
+            // The account publishes events only from its current connection: it must see who sends this.
+            var self = Self;
+            Answer("", async (engine, cancellationToken) =>
+            {
+                var code = await engine.RequestPairingCodeAsync(command.PhoneNumber, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var issued = new PairingCodeIssued { AccountId = _context.AccountId, Code = code };
+                _context.Account.Tell(issued, self);
+                return issued;
+            });
+        });
         Receive<MarkRead>(command => Answer("", async (engine, cancellationToken) =>
         {
             var chat = Jid.Parse(command.ChatJid);
