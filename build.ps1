@@ -47,7 +47,7 @@ switch ($Target) {
         Invoke-Checked 'dotnet' (@('run', '--project', 'tests/WaCluster.Benchmarks', '-c', 'Release', '--') + $Rest)
     }
     'run' {
-        # Until the cluster hosts the account engine (issue 6), the main job is the demo: embedded simulator, two accounts.
+        # The main job: one cluster node on SQLite with the embedded simulator; two accounts pair and chat through it.
         Invoke-Checked 'dotnet' (@('run', '--project', 'src/WaCluster.Demo', '-c', 'Release', '--') + $Rest)
     }
 }
