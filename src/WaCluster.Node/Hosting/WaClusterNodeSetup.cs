@@ -106,7 +106,7 @@ public static class WaClusterNodeSetup
 
         if (options.SerializeMessages)
         {
-            builder.AddHocon("akka.actor.serialize-messages = on", HoconAddMode.Prepend);
+            builder.AddHocon("akka.actor.serialize-messages = on\n" + LocalOnlyMessageSerializer.Hocon, HoconAddMode.Prepend);
         }
         // Operator files and test overrides go last so they win over everything above.
         if (Directory.Exists(options.HoconDirectory))

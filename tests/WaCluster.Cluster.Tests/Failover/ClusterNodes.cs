@@ -75,10 +75,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
                     Roles = index < AccountNodes ? [WaClusterNodeOptions.AccountsRole] : ["api"],
                     SeedNodes = [Address(Ports[0])],
                     SqliteFile = SqliteFile,
-                    // Off here: Akka 1.5.74 copies its own distributed-data messages through JSON under
-                    // serialize-messages and fails inside Akka. Ours cross nodes through remoting, which always
-                    // serializes them, with the binding the test checks.
-                    SerializeMessages = false,
+                    SerializeMessages = true,
                     NumberOfShards = 30,
                     ExtraHocon = FastFailover + "\n" + NoLeaveOnTerminate,
                     Engine = _engine,
