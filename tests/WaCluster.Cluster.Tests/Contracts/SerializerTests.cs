@@ -3,9 +3,11 @@ using Akka.Actor;
 using Akka.Serialization;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using WaCluster.Cluster.Tests.Failover;
 using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Serialization;
+using WaCluster.Node.Hosting;
 
 namespace WaCluster.Cluster.Tests.Contracts;
 
@@ -75,13 +77,32 @@ public sealed class SerializerTests : IDisposable
     }
 
     [Fact]
-    public void The_marker_interface_is_bound_to_our_serializer_and_nothing_else()
+    public void The_marker_interface_is_bound_to_our_serializer_and_nothing_else() => AssertOnlyOurSerializerForOurTypes(_system);
+
+    [Fact]
+    public async Task A_failover_cluster_node_copies_every_message_and_passes_over_only_akkas_local_only_types()
     {
-        var settings = _system.Settings;
+        await using var nodes = new ClusterNodes(accountNodes: 1);
+        await nodes.StartAllAsync();
+        var system = nodes.ActorSystemOf(0);
+
+        AssertOnlyOurSerializerForOurTypes(system);
+        var localOnly = Bindings(system).Where(binding => binding.Serializer == "wacluster-local-only").Select(binding => binding.Type);
+        Assert.Equal(LocalOnlyMessageSerializer.LocalOnlyTypes.Order(StringComparer.Ordinal), localOnly.Order(StringComparer.Ordinal));
+        foreach (var name in LocalOnlyMessageSerializer.LocalOnlyTypes)
+        {
+            var type = Type.GetType(name, throwOnError: true)!;
+            Assert.StartsWith("Akka.", type.FullName, StringComparison.Ordinal);
+            Assert.IsType<LocalOnlyMessageSerializer>(system.Serialization.FindSerializerForType(type));
+        }
+    }
+
+    /// <summary>Every message is copied, ours by our serializer only, and no Hyperion fallback exists.</summary>
+    private static void AssertOnlyOurSerializerForOurTypes(ActorSystem system)
+    {
+        var settings = system.Settings;
         Assert.True(settings.SerializeAllMessages);
-        var bindings = settings.Config.GetConfig("akka.actor.serialization-bindings").AsEnumerable()
-            .Select(pair => (Type: pair.Key.Trim('"'), Serializer: pair.Value.GetString()))
-            .ToList();
+        var bindings = Bindings(system);
         var ours = Assert.Single(bindings, binding => binding.Type.StartsWith(typeof(IWaClusterMessage).FullName + ",", StringComparison.Ordinal));
         Assert.All(bindings.Where(binding => binding.Type.StartsWith("WaCluster.", StringComparison.Ordinal)), binding => Assert.Equal("wacluster", binding.Serializer));
         Assert.Equal("wacluster", ours.Serializer);
@@ -89,9 +110,14 @@ public sealed class SerializerTests : IDisposable
             pair => pair.Value.GetString().Contains("Hyperion", StringComparison.OrdinalIgnoreCase));
         foreach (var type in WaClusterSerializer.KnownTypes)
         {
-            Assert.IsType<WaClusterSerializer>(_system.Serialization.FindSerializerForType(type));
+            Assert.IsType<WaClusterSerializer>(system.Serialization.FindSerializerForType(type));
         }
     }
+
+    private static List<(string Type, string Serializer)> Bindings(ActorSystem system) =>
+        system.Settings.Config.GetConfig("akka.actor.serialization-bindings").AsEnumerable()
+            .Select(pair => (Type: pair.Key.Trim('"'), Serializer: pair.Value.GetString()))
+            .ToList();
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 
