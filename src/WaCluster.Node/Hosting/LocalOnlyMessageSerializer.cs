@@ -7,18 +7,22 @@ using Akka.Serialization;
 namespace WaCluster.Node.Hosting;
 
 /// <summary>
-/// Lets serialize-messages = on pass over three internal Akka messages that never leave their process and that no
-/// serializer can copy. Akka.NET 1.5.74 exempts a message from the verification copy only when its type implements
-/// <see cref="INoSerializationVerificationNeeded"/>; it has no equivalent of Akka JVM's
+/// Lets serialize-messages = on pass over internal Akka messages that never leave their process and that the default
+/// JSON serializer cannot copy, or copies wrongly. Akka.NET 1.5.74 exempts a message from the verification copy only
+/// when its type implements <see cref="INoSerializationVerificationNeeded"/>; it has no equivalent of Akka JVM's
 /// no-serialization-verification-needed-class-prefix (which exempts "akka." by default), and these types lack the
-/// marker, so without a binding they fall to the JSON serializer, the copy throws and Akka drops the message:
+/// marker, so without a binding they fall to JSON:
 /// <list type="bullet">
-/// <item>Akka.Persistence.Sql's WriteFinished, piped by the journal to itself, carries the write's Task: JSON
-/// cannot copy it and the dropped message stalls every later write of that journal.</item>
+/// <item>Akka.Persistence.Sql's WriteFinished, piped by the journal to itself, carries the write's Task: the copy
+/// throws, Akka drops the message and every later write of that journal stalls.</item>
 /// <item>Akka.DistributedData's ReadRepair, sent by a read aggregator to its parent replicator, is not one of
 /// DData's replicator messages, so DData's serializer does not cover it, and JSON cannot enumerate the immutable
-/// pruning map inside it.</item>
-/// <item>Akka.Cluster's ClusterEvent.ReachabilityChanged, published on the local event stream only.</item>
+/// pruning map inside it: the copy throws and the repair is dropped.</item>
+/// <item>Akka.Cluster's domain events (MemberUp and the other member, reachability and leader events), published
+/// to local subscribers only. Akka marks the initial CurrentClusterState as exempt but not these (an Akka.NET
+/// omission). Their JSON copy succeeds but rebuilds each Member with up-number 0, so every node looks equally old:
+/// the sharding proxy then registers with whichever node sorts first by address instead of the coordinator's node,
+/// and singleton hand-over waits for the wrong node, whenever the seed's port is not the lowest.</item>
 /// </list>
 /// The "copy" hands the same instance back through a per-ActorSystem table: bytes are only a ticket into it.
 /// A ticket presented to another ActorSystem (one of these types sent to another node) finds nothing there and
@@ -28,12 +32,12 @@ public sealed class LocalOnlyMessageSerializer(ExtendedActorSystem system) : Ser
 {
     public const int SerializerId = 611;
 
-    /// <summary>Bound only when serialize-messages is on, to exactly these Akka-internal types.</summary>
+    /// <summary>Bound only when serialize-messages is on, to exactly these Akka-internal types (and their subtypes).</summary>
     public static readonly IReadOnlyList<string> LocalOnlyTypes =
     [
         "Akka.Persistence.Sql.Journal.Types.WriteFinished, Akka.Persistence.Sql",
         "Akka.DistributedData.Internal.ReadRepair, Akka.DistributedData",
-        "Akka.Cluster.ClusterEvent+ReachabilityChanged, Akka.Cluster",
+        "Akka.Cluster.ClusterEvent+IClusterDomainEvent, Akka.Cluster",
     ];
 
     public static string Hocon => $$"""
