@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaCluster.Cluster.Tests.Support;
 using WaCluster.Actors.Accounts;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
@@ -60,7 +59,7 @@ public abstract class NodeRestartConversation : IAsyncLifetime
         using (var first = await StartNodeAsync())
         {
             var cluster = first.Services.GetRequiredService<IWhatsAppCluster>();
-            var events = await SubscribeAsync(first, cluster);
+            var events = await AccountEventLog.SubscribeAsync(first.Services.GetRequiredService<ActorSystem>(), cluster);
             await cluster.StartAccountAsync(alice);
             await cluster.StartAccountAsync(bob);
 
@@ -83,7 +82,7 @@ public abstract class NodeRestartConversation : IAsyncLifetime
 
         using var second = await StartNodeAsync();
         var again = second.Services.GetRequiredService<IWhatsAppCluster>();
-        var later = await SubscribeAsync(second, again);
+        var later = await AccountEventLog.SubscribeAsync(second.Services.GetRequiredService<ActorSystem>(), again);
         await again.StartAccountAsync(alice);
         await again.StartAccountAsync(bob);
         await later.NextAsync<ConnectionChanged>(alice, c => c.Connection == ConnectionState.Connected);
@@ -120,21 +119,6 @@ public abstract class NodeRestartConversation : IAsyncLifetime
         return host;
     }
 
-    // Pub-sub is at most once: the subscriber must be known to the mediator before the accounts publish.
-    private static async Task<PublishedEvents> SubscribeAsync(IHost host, IWhatsAppCluster cluster)
-    {
-        var events = new PublishedEvents();
-        events.Subscription = cluster.Subscribe(null, events.Add);
-        var mediator = DistributedPubSub.Get(host.Services.GetRequiredService<ActorSystem>()).Mediator;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!(await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the subscriber never reached the mediator");
-            await Task.Delay(50);
-        }
-        return events;
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -143,48 +127,4 @@ public abstract class NodeRestartConversation : IAsyncLifetime
     }
 
     private sealed record ScanResult(AccountInfo Info);
-
-    /// <summary>Every published event in arrival order; waiting takes the next matching one not yet taken.</summary>
-    private sealed class PublishedEvents : IDisposable
-    {
-        private readonly ConcurrentQueue<IAccountEvent> _all = new();
-        private readonly HashSet<IAccountEvent> _taken = new(ReferenceEqualityComparer.Instance);
-
-        public IDisposable? Subscription { get; set; }
-
-        public IEnumerable<IAccountEvent> All => _all;
-
-        public void Add(IAccountEvent accountEvent) => _all.Enqueue(accountEvent);
-
-        public async Task<T> NextAsync<T>(string accountId, Func<T, bool>? match = null) where T : class, IAccountEvent
-        {
-            var deadline = DateTime.UtcNow + Slow;
-            while (true)
-            {
-                var found = _all.OfType<T>().FirstOrDefault(e => !_taken.Contains(e) && AccountOf(e) == accountId && (match is null || match(e)));
-                if (found is not null)
-                {
-                    _taken.Add(found);
-                    return found;
-                }
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"No {typeof(T).Name} for {accountId}; got: {string.Join(", ", _all)}");
-                }
-                await Task.Delay(50);
-            }
-        }
-
-        public void Dispose() => Subscription?.Dispose();
-
-        private static string AccountOf(IAccountEvent accountEvent) => accountEvent switch
-        {
-            QrCodeIssued qr => qr.AccountId,
-            ConnectionChanged changed => changed.AccountId,
-            TextReceived text => text.AccountId,
-            SendCompleted sent => sent.AccountId,
-            PairingCodeIssued code => code.AccountId,
-            _ => throw new ArgumentException(accountEvent.GetType().Name),
-        };
-    }
 }

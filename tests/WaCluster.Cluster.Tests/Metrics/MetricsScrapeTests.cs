@@ -5,6 +5,7 @@ using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts.Proto;
 using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;

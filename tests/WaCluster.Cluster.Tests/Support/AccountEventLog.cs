@@ -5,7 +5,7 @@ using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Node.Facade;
 
-namespace WaCluster.Cluster.Tests.Metrics;
+namespace WaCluster.Cluster.Tests.Support;
 
 /// <summary>Every account event a node publishes, in arrival order; waiting takes the next matching one not yet taken.</summary>
 public sealed class AccountEventLog : IDisposable
@@ -30,12 +30,15 @@ public sealed class AccountEventLog : IDisposable
         return log;
     }
 
+    /// <summary>Every event received so far, in arrival order.</summary>
+    public IEnumerable<IAccountEvent> All => _all;
+
     public async Task<T> NextAsync<T>(string accountId, Func<T, bool>? match = null) where T : class, IAccountEvent
     {
         var deadline = DateTime.UtcNow + Slow;
         while (true)
         {
-            var found = _all.OfType<T>().FirstOrDefault(e => !_taken.Contains(e) && AccountOf(e) == accountId && (match is null || match(e)));
+            var found = _all.OfType<T>().FirstOrDefault(e => !_taken.Contains(e) && e.AccountId == accountId && (match is null || match(e)));
             if (found is not null)
             {
                 _taken.Add(found);
@@ -50,13 +53,4 @@ public sealed class AccountEventLog : IDisposable
     }
 
     public void Dispose() => _subscription?.Dispose();
-
-    private static string AccountOf(IAccountEvent accountEvent) => accountEvent switch
-    {
-        QrCodeIssued qr => qr.AccountId,
-        ConnectionChanged changed => changed.AccountId,
-        TextReceived text => text.AccountId,
-        SendCompleted sent => sent.AccountId,
-        _ => "",
-    };
 }
