@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using WaCluster.Cluster.Tests.Support;
 using WaCluster.Cli;
 using WaCluster.Cluster.Tests.Commands;
 using WaCluster.Contracts.Management;
@@ -92,7 +93,7 @@ public sealed class CliSendTests(SimulatorManagedNode node) : IClassFixture<Simu
         Assert.Equal(0, (await node.Accounts.GetStatusAsync("cli-send-errors")).PendingSends);
     }
 
-    private async Task<WaCluster.Simulator.AccountInfo> PairAsync(string id, string phone, RecordedEvents events)
+    private async Task<WaCluster.Simulator.AccountInfo> PairAsync(string id, string phone, AccountEventLog events)
     {
         await Succeeds("accounts", "connect", id);
         var code = (await Succeeds("accounts", "pair-code", id, phone)).Output.Trim();
@@ -101,7 +102,7 @@ public sealed class CliSendTests(SimulatorManagedNode node) : IClassFixture<Simu
         return account;
     }
 
-    private static async Task<MessageReceived> Expect(RecordedEvents events, string id, MessageKind kind, string text, string target)
+    private static async Task<MessageReceived> Expect(AccountEventLog events, string id, MessageKind kind, string text, string target)
     {
         var received = await events.NextAsync<MessageReceived>("cli-receiver", m => m.MessageId == id);
         Assert.Equal((kind, text, target), (received.Kind, received.Text, received.TargetMessageId));

@@ -65,18 +65,8 @@ public class ManagedNode : IAsyncLifetime
         new PubSubEventPublisher(Mediator).Publish(accountEvent);
 
     /// <summary>Records every account event from now on (once the subscription reached the mediator: pub-sub is at most once).</summary>
-    public async Task<Commands.RecordedEvents> RecordEventsAsync()
-    {
-        var events = new Commands.RecordedEvents();
-        Accounts.Subscribe(null, events.Add);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!(await Mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(WaCluster.Contracts.Topics.AllAccounts))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the subscriber never reached the mediator");
-            await Task.Delay(50);
-        }
-        return events;
-    }
+    public Task<Support.AccountEventLog> RecordEventsAsync() =>
+        Support.AccountEventLog.SubscribeAsync(_host!.Services.GetRequiredService<ActorSystem>(), Accounts);
 
     /// <summary>Runs the CLI in-process with the node's endpoint and token (unless <paramref name="args"/> carry their own).</summary>
     public Task<CliRun> RunAsync(params string[] args) => CliRun.RunAsync([Endpoint, "--token", Token, .. args]);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts.Proto;
 using WaCluster.Node.Facade;
 
@@ -13,7 +14,7 @@ public sealed class AccountCommandTests(CommandsCluster cluster) : IClassFixture
 {
     private IWhatsAppCluster Accounts => cluster.Accounts;
 
-    private RecordedEvents Events => cluster.Events;
+    private AccountEventLog Events => cluster.Events;
 
     [Fact]
     public async Task A_pairing_code_is_replied_and_published_and_links_the_account_when_entered_on_the_phone()

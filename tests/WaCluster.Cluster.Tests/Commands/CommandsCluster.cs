@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using WaCluster.Contracts;
+using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts.Proto;
 using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
@@ -25,13 +24,12 @@ public sealed class CommandsCluster : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wacluster-commands-" + Guid.NewGuid().ToString("N"));
     private readonly int _port = FreePort();
     private IHost? _host;
-    private IDisposable? _subscription;
 
     public SimulatorHost Simulator { get; private set; } = null!;
 
     public NodeHarness Node { get; private set; } = null!;
 
-    public RecordedEvents Events { get; private set; } = new();
+    public AccountEventLog Events { get; private set; } = null!;
 
     public IWhatsAppCluster Accounts => _host!.Services.GetRequiredService<IWhatsAppCluster>();
 
@@ -103,21 +101,12 @@ public sealed class CommandsCluster : IAsyncLifetime
         });
         _host = builder.Build();
         await _host.StartAsync();
-        Events = new RecordedEvents();
-        _subscription = Accounts.Subscribe(null, Events.Add);
-        // Pub-sub is at most once: the subscriber must be known to the mediator before the accounts publish.
-        var mediator = DistributedPubSub.Get(_host.Services.GetRequiredService<ActorSystem>()).Mediator;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!(await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the subscriber never reached the mediator");
-            await Task.Delay(50);
-        }
+        Events = await AccountEventLog.SubscribeAsync(_host.Services.GetRequiredService<ActorSystem>(), Accounts);
     }
 
     private async Task StopNodeAsync()
     {
-        _subscription?.Dispose();
+        Events?.Dispose();
         if (_host is not null)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));

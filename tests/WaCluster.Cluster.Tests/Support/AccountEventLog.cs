@@ -13,6 +13,7 @@ public sealed class AccountEventLog : IDisposable
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
     private readonly ConcurrentQueue<IAccountEvent> _all = new();
     private readonly HashSet<IAccountEvent> _taken = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _gate = new();
     private IDisposable? _subscription;
 
     /// <summary>Subscribes to all accounts and waits until the mediator knows the subscriber (pub-sub is at most once).</summary>
@@ -33,16 +34,19 @@ public sealed class AccountEventLog : IDisposable
     /// <summary>Every event received so far, in arrival order.</summary>
     public IEnumerable<IAccountEvent> All => _all;
 
-    public async Task<T> NextAsync<T>(string accountId, Func<T, bool>? match = null) where T : class, IAccountEvent
+    public async Task<T> NextAsync<T>(string accountId, Func<T, bool>? match = null, TimeSpan? timeout = null) where T : class, IAccountEvent
     {
-        var deadline = DateTime.UtcNow + Slow;
+        var deadline = DateTime.UtcNow + (timeout ?? Slow);
         while (true)
         {
-            var found = _all.OfType<T>().FirstOrDefault(e => !_taken.Contains(e) && e.AccountId == accountId && (match is null || match(e)));
-            if (found is not null)
+            lock (_gate)
             {
-                _taken.Add(found);
-                return found;
+                var found = _all.OfType<T>().FirstOrDefault(e => !_taken.Contains(e) && e.AccountId == accountId && (match is null || match(e)));
+                if (found is not null)
+                {
+                    _taken.Add(found);
+                    return found;
+                }
             }
             if (DateTime.UtcNow > deadline)
             {
