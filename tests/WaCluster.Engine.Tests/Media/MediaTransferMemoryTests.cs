@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using WaCluster.TestSupport;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol.Media;
 
@@ -30,7 +31,7 @@ public sealed class MediaTransferMemoryTests
         {
             var transfer = HostBackedByFile(stored);
             using var source = new GeneratedStream(FileLength, seed: 0x1D);
-            using var sink = new HashingStream();
+            using var sink = new HashingSink();
 
             var before = GC.GetTotalAllocatedBytes(precise: true);
             var upload = await transfer.UploadAsync(source, MediaType.Video, default);
@@ -108,45 +109,6 @@ public sealed class MediaTransferMemoryTests
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) _hash.Dispose();
-            base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>A destination that keeps only the hash and length of what it is given.</summary>
-    private sealed class HashingStream : Stream
-    {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private long _length;
-
-        public byte[] Sha256() => _hash.GetCurrentHash();
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _hash.AppendData(buffer);
-            _length += buffer.Length;
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => _length;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using WaCluster.TestSupport;
 using WaCluster.Protocol.Media;
 
 namespace WaCluster.Protocol.Tests.Media;

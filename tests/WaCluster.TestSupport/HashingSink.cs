@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 
-namespace WaCluster.Protocol.Tests.Media;
+namespace WaCluster.TestSupport;
 
 /// <summary>A write-only stream that keeps nothing but the SHA-256 and count of what was written to it.</summary>
-internal sealed class HashingSink : Stream
+public sealed class HashingSink : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _length;
