@@ -38,4 +38,23 @@ public sealed record SimulatorOptions
 
     /// <summary>Below this many one-time pre-keys left, the device is told to upload more.</summary>
     public int LowPreKeyThreshold { get; init; } = 5;
+
+    /// <summary>New accounts are seen by their peers by LID (sender_pn beside it) instead of by phone number.</summary>
+    public bool LidAddressedUsers { get; init; }
+
+    /// <summary>How groups created from now on address their members.</summary>
+    public GroupAddressing DefaultGroupAddressing { get; init; } = GroupAddressing.Pn;
+
+    /// <summary>
+    /// A 1:1 message is accepted only with the privacy token its recipient issued to the sender (error 463 otherwise),
+    /// as WhatsApp treats accounts it restricts from starting chats.
+    /// </summary>
+    public bool RequirePrivacyTokens { get; init; }
+}
+
+/// <summary>Whether a group names its members by phone number or by LID (addressing_mode).</summary>
+public enum GroupAddressing
+{
+    Pn,
+    Lid,
 }

@@ -38,7 +38,7 @@ public sealed partial class WaSimulator
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Random = new Random(Options.Seed);
         Media = new MediaStore(Options.MediaLifetime);
-        Directory = new UserDirectory(Random, user => new PhoneInbox(this, user));
+        Directory = new UserDirectory(Random, Options.LidAddressedUsers, user => new PhoneInbox(this, user));
         var root = Curve25519.GenerateKeyPair();
         RootPublicKey = root.PublicKey;
         StaticKey = Curve25519.GenerateKeyPair();
@@ -70,6 +70,8 @@ public sealed partial class WaSimulator
     internal Dictionary<string, SimGroup> Groups { get; } = new(StringComparer.Ordinal);
 
     internal Random Random { get; }
+
+    internal PrivacyTokenStore PrivacyTokens { get; } = new();
 
     internal static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
@@ -159,6 +161,16 @@ public sealed partial class WaSimulator
             if (outboundDelay is { } delay) device.Faults.OutboundDelay = delay;
             if (withholdAcks is { } withhold) device.Faults.WithholdAcks = withhold;
             if (withholdOfflineMarker is { } noMarker) device.Faults.WithholdOfflineMarker = noMarker;
+        }
+    }
+
+    /// <summary>Whether peers see the account of <paramref name="phoneNumber"/> by LID (true) or by phone number.</summary>
+    public void SetAddressing(string phoneNumber, bool byLid)
+    {
+        lock (Gate)
+        {
+            var user = Directory.FindByPhone(phoneNumber) ?? throw new SimulatorException($"no user {phoneNumber}");
+            user.AddressedByLid = byLid;
         }
     }
 
@@ -253,7 +265,7 @@ public sealed partial class WaSimulator
             var now = Now;
             foreach (var (target, enc) in encrypted)
             {
-                var lid = chat.IsLid;
+                var lid = chat.IsLid || (!target.OwnDevice && sender.AddressedByLid);
                 var stanza = new BinaryNode("message",
                 [
                     ("from", sender.DeviceJid(0, lid)),

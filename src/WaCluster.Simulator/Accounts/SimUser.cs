@@ -36,8 +36,17 @@ public sealed class SimUser(string phoneNumber, string lid, uint advRawId, Prima
 
     public long LastSeen { get; set; }
 
-    /// <summary>Devices that asked for this user's device list: told with a devices notification when it changes.</summary>
-    public HashSet<SimDevice> DeviceListWatchers { get; } = [];
+    /// <summary>
+    /// Peers see this user by LID: their messages come from the LID with sender_pn beside it, as WhatsApp sends
+    /// most chats today; false keeps the phone-number addressing.
+    /// </summary>
+    public bool AddressedByLid { get; set; }
+
+    /// <summary>
+    /// Devices that asked for this user's device list, with whether they asked by LID: told with a devices
+    /// notification, in the namespace they asked in, when the list changes.
+    /// </summary>
+    public Dictionary<SimDevice, bool> DeviceListWatchers { get; } = [];
 
     /// <summary>Devices subscribed to this user's presence.</summary>
     public HashSet<SimDevice> PresenceSubscribers { get; } = [];
@@ -46,6 +55,9 @@ public sealed class SimUser(string phoneNumber, string lid, uint advRawId, Prima
 
     /// <summary>This user's JID for a device, in the PN or LID namespace.</summary>
     public Jid DeviceJid(ushort device, bool lid) => lid ? new(Lid, JidServer.Lid, device) : new(PhoneNumber, JidServer.User, device);
+
+    /// <summary>This user's JID as its peers see it.</summary>
+    public Jid AddressedJid => AddressedByLid ? LidJid : PnJid;
 
     public override string ToString() => $"user {PhoneNumber} ({Lid}@lid)";
 }

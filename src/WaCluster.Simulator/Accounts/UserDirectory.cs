@@ -4,7 +4,7 @@ using WaCluster.Protocol.Jids;
 namespace WaCluster.Simulator.Accounts;
 
 /// <summary>Every account the simulator knows, by phone number and by LID. Guarded by the simulator's state lock.</summary>
-internal sealed class UserDirectory(Random random, Func<SimUser, PhoneInbox>? inboxFactory = null)
+internal sealed class UserDirectory(Random random, bool lidAddressed = false, Func<SimUser, PhoneInbox>? inboxFactory = null)
 {
     private readonly Dictionary<string, SimUser> _byPhone = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimUser> _byLid = new(StringComparer.Ordinal);
@@ -23,6 +23,7 @@ internal sealed class UserDirectory(Random random, Func<SimUser, PhoneInbox>? in
         var lid = NewUnique(() => random.NextInt64(100_000_000_000_000, 1_000_000_000_000_000).ToString(CultureInfo.InvariantCulture), _byLid);
         var user = new SimUser(phoneNumber, lid, (uint)random.Next(1, int.MaxValue), new PrimaryPhone((uint)random.Next(1, 16380)));
         user.Inbox = inboxFactory?.Invoke(user);
+        user.AddressedByLid = lidAddressed;
         _byPhone.Add(phoneNumber, user);
         _byLid.Add(lid, user);
         return user;

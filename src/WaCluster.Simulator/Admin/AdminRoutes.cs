@@ -21,6 +21,16 @@ internal static class AdminRoutes
         });
         routes.MapGet("/admin/queues", () => Results.Json(simulator.PendingCounts()));
         routes.MapPost("/admin/users", (string? phone) => Guard(() => Results.Json(simulator.CreateUser(phone))));
+        routes.MapPost("/admin/users/addressing", (string phone, string mode) => Guard(() =>
+        {
+            simulator.SetAddressing(phone, mode switch
+            {
+                "lid" => true,
+                "pn" => false,
+                _ => throw new SimulatorException($"addressing mode '{mode}' is neither lid nor pn"),
+            });
+            return Results.Ok();
+        }));
         routes.MapPost("/admin/faults", (string jid, int? delayMs, bool? withholdAcks) => Guard(() =>
         {
             simulator.SetFaults(jid, delayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, withholdAcks);

@@ -10,7 +10,8 @@ namespace WaCluster.Simulator.Groups;
 /// <summary>
 /// xmlns "w:g2": create, leave and list groups (to "@g.us"); read metadata, change members, ranks, subject,
 /// description and settings (announcement, locked, ephemeral; admins only, and once locked subject and description
-/// too) (to the group). Members are told of every change with a w:gp2 notification.
+/// too) (to the group). Members are told of every change with a w:gp2 notification; an added member instead gets the
+/// group's create notification with its full metadata. New groups take the addressing the simulator is set to.
 /// </summary>
 internal static class GroupIq
 {
@@ -73,7 +74,7 @@ internal static class GroupIq
             group.SubjectTime = WaSimulator.Now;
             connection.Send(ServerNodes.IqResult(iq));
             GroupNodes.Notify(simulator, group, requester, group.Members.Select(m => m.User),
-                new BinaryNode("subject", [("subject", group.Subject), ("s_o", requester.PnJid), ("s_t", ServerNodes.Timestamp(group.SubjectTime))]));
+                new BinaryNode("subject", [("subject", group.Subject), ("s_o", group.MemberJid(requester)), ("s_t", ServerNodes.Timestamp(group.SubjectTime))]));
         }
         else if (iq["type"] == "set" && iq.GetChild("description") is { } description)
         {
@@ -115,7 +116,7 @@ internal static class GroupIq
             id = "120363" + simulator.Random.NextInt64(100_000_000_000, 1_000_000_000_000).ToString(CultureInfo.InvariantCulture);
         }
         while (simulator.Groups.ContainsKey(id));
-        var group = new SimGroup(id, creator, subject, WaSimulator.Now);
+        var group = new SimGroup(id, creator, subject, WaSimulator.Now, simulator.Options.DefaultGroupAddressing == GroupAddressing.Lid);
         group.Members.Add((creator, "superadmin"));
         foreach (var user in invited) group.Members.Add((user, null));
         simulator.Groups.Add(id, group);
@@ -135,7 +136,7 @@ internal static class GroupIq
             var audience = group.Members.Select(m => m.User).ToList();
             group.Members.RemoveAll(m => m.User == requester);
             left.Add(new BinaryNode("group", [("id", group.Jid)]));
-            GroupNodes.Notify(simulator, group, requester, audience, GroupNodes.Participants("remove", [requester]));
+            GroupNodes.Notify(simulator, group, requester, audience, GroupNodes.Participants(group, "remove", [requester]));
         }
         connection.Send(ServerNodes.IqResult(iq, new BinaryNode("leave", [], left.ToArray())));
     }
@@ -160,8 +161,16 @@ internal static class GroupIq
         }
         connection.Send(ServerNodes.IqResult(iq, new BinaryNode(action.Tag, [], answers.ToArray())));
         if (changed.Count == 0) return;
-        audience.AddRange(changed);
-        GroupNodes.Notify(simulator, group, requester, audience, GroupNodes.Participants(action.Tag, changed));
+        if (action.Tag == "add")
+        {
+            // WhatsApp tells an added user about the group itself: the create notification with the full metadata.
+            GroupNodes.Notify(simulator, group, requester, changed, new BinaryNode("create", [], [GroupNodes.Metadata(group)]));
+        }
+        else
+        {
+            audience.AddRange(changed);
+        }
+        GroupNodes.Notify(simulator, group, requester, audience, GroupNodes.Participants(group, action.Tag, changed));
     }
 
     /// <summary>Applies one member change; returns the error code for the participant, or null when done.</summary>

@@ -6,7 +6,10 @@ using WaCluster.Simulator.Stanzas;
 
 namespace WaCluster.Simulator.Groups;
 
-/// <summary>The &lt;group&gt; metadata node and the w:gp2 notifications members receive.</summary>
+/// <summary>
+/// The &lt;group&gt; metadata node and the w:gp2 notifications members receive. A PN group names members by phone
+/// number with lid beside it; a LID group by LID with phone_number (participants) or *_pn (actors, owners) beside it.
+/// </summary>
 internal static class GroupNodes
 {
     public static BinaryNode Metadata(SimGroup group)
@@ -14,7 +17,7 @@ internal static class GroupNodes
         var children = new List<BinaryNode>();
         foreach (var (user, rank) in group.Members)
         {
-            children.Add(new BinaryNode("participant", [("jid", user.PnJid), ("lid", user.LidJid), ("type", rank)]));
+            children.Add(new BinaryNode("participant", [.. Member(group, user), ("type", rank)]));
         }
         if (group.Description is { } description)
         {
@@ -30,17 +33,23 @@ internal static class GroupNodes
         [
             ("id", group.Id),
             ("subject", group.Subject),
-            ("s_o", group.SubjectOwner.PnJid),
+            ("s_o", group.MemberJid(group.SubjectOwner)),
+            ("s_o_pn", group.LidAddressed ? group.SubjectOwner.PnJid : default),
             ("s_t", ServerNodes.Timestamp(group.SubjectTime)),
             ("creation", ServerNodes.Timestamp(group.Creation)),
-            ("creator", group.Creator.PnJid),
+            ("creator", group.MemberJid(group.Creator)),
+            ("creator_pn", group.LidAddressed ? group.Creator.PnJid : default),
             ("size", group.Members.Count.ToString(CultureInfo.InvariantCulture)),
-            ("addressing_mode", "pn"),
+            ("addressing_mode", group.LidAddressed ? "lid" : "pn"),
         ], children.ToArray());
     }
 
-    public static BinaryNode Participants(string action, IEnumerable<SimUser> users) =>
-        new(action, [], users.Select(u => new BinaryNode("participant", [("jid", u.PnJid), ("lid", u.LidJid)])).ToArray());
+    public static BinaryNode Participants(SimGroup group, string action, IEnumerable<SimUser> users) =>
+        new(action, [], users.Select(u => new BinaryNode("participant", Member(group, u))).ToArray());
+
+    /// <summary>The jid of a member in the group's addressing, and the other namespace beside it.</summary>
+    private static NodeAttribute[] Member(SimGroup group, SimUser user) =>
+        [("jid", group.MemberJid(user)), (group.LidAddressed ? "phone_number" : "lid", group.AlternateJid(user))];
 
     /// <summary>Queues a w:gp2 notification about <paramref name="group"/> for every companion of <paramref name="audience"/>.</summary>
     public static void Notify(WaSimulator simulator, SimGroup group, SimUser actor, IEnumerable<SimUser> audience, BinaryNode change)
@@ -51,7 +60,8 @@ internal static class GroupNodes
             {
                 var id = simulator.NewStanzaId();
                 simulator.Deliver(device, new PendingStanza(id, "notification", new BinaryNode("notification",
-                    [("from", group.Jid), ("type", "w:gp2"), ("id", id), ("participant", actor.PnJid), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
+                    [("from", group.Jid), ("type", "w:gp2"), ("id", id), ("participant", group.MemberJid(actor)),
+                        ("participant_pn", group.LidAddressed ? actor.PnJid : default), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
                     [change])));
             }
         }

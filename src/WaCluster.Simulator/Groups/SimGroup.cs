@@ -4,13 +4,22 @@ using WaCluster.Simulator.Accounts;
 namespace WaCluster.Simulator.Groups;
 
 /// <summary>A group chat: subject, description, settings and members with their admin rank. Guarded by the simulator's state lock.</summary>
-public sealed class SimGroup(string id, SimUser creator, string subject, long creation)
+public sealed class SimGroup(string id, SimUser creator, string subject, long creation, bool lidAddressed)
 {
     public string Id { get; } = id;
 
     public Jid Jid => new(Id, JidServer.Group);
 
     public SimUser Creator { get; } = creator;
+
+    /// <summary>Members are named by LID (addressing_mode "lid", phone number beside it) instead of by phone number.</summary>
+    public bool LidAddressed { get; } = lidAddressed;
+
+    /// <summary>A member's JID (a device's, when <paramref name="device"/> is not 0) in this group's addressing.</summary>
+    public Jid MemberJid(SimUser user, ushort device = 0) => user.DeviceJid(device, LidAddressed);
+
+    /// <summary>The same member in the other namespace, sent beside <see cref="MemberJid"/>.</summary>
+    public Jid AlternateJid(SimUser user, ushort device = 0) => user.DeviceJid(device, !LidAddressed);
 
     public long Creation { get; } = creation;
 

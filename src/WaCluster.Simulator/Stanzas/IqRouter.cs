@@ -31,6 +31,9 @@ internal static class IqRouter
             case "privacy" when iq["type"] == "get" && iq.GetChild("privacy") is not null:
                 connection.Send(ServerNodes.IqResult(iq, PrivacySettings()));
                 break;
+            case "privacy" when iq["type"] == "set" && iq.GetChild("tokens") is { } tokens:
+                PrivacyTokenIq.Issue(simulator, connection, device, iq, tokens);
+                break;
             case "blocklist" when iq["type"] == "get":
                 connection.Send(ServerNodes.IqResult(iq, new BinaryNode("list", [], ReadOnlySpan<BinaryNode>.Empty)));
                 break;

@@ -5,10 +5,11 @@ using WaCluster.Simulator.Accounts;
 namespace WaCluster.Simulator.Stanzas;
 
 /// <summary>
-/// 1:1 message fan-out. The sender encrypted one &lt;enc&gt; per recipient device (&lt;participants&gt;&lt;to jid&gt;), or
-/// sent a single direct &lt;enc&gt; to one device (retry resend). Each device gets its own stanza from the sender's
-/// device JID, in the namespace (PN or LID) the sender addressed, with the other namespace as sender_lid/sender_pn;
-/// copies to the sender's own devices carry the chat as recipient. The sender gets a server ack with the time.
+/// 1:1, group and status message fan-out. The sender encrypted one &lt;enc&gt; per recipient device
+/// (&lt;participants&gt;&lt;to jid&gt;), or sent a single direct &lt;enc&gt; to one device (retry resend). Each device gets
+/// its own stanza from the sender's device JID, by LID (with sender_pn) when the sender addressed a LID or is seen by
+/// LID, else by phone number (with sender_lid); copies to the sender's own devices carry the chat as recipient. The
+/// sender gets a server ack with the time, or an error ack.
 /// </summary>
 internal static class MessageRelay
 {
@@ -25,10 +26,20 @@ internal static class MessageRelay
             RelayToGroup(simulator, sender, message, to, id, now);
             return;
         }
-        if (!(to.IsPnUser || to.IsLid) || simulator.Directory.Find(to) is null)
+        if (to.IsStatusBroadcast)
         {
-            // Groups, broadcasts and newsletters come in a later slice; unknown users cannot be reached.
-            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "404"), ("t", ServerNodes.Timestamp(now))]));
+            RelayStatus(simulator, sender, message, to, id, now);
+            return;
+        }
+        if (!(to.IsPnUser || to.IsLid) || simulator.Directory.Find(to) is not { } recipient)
+        {
+            // Other broadcasts and newsletters come in a later slice; unknown users cannot be reached.
+            simulator.AckTo(sender, ErrorAck(id, to, 404, now));
+            return;
+        }
+        if (PrivacyTokenIq.RefusalFor(simulator, sender.User, recipient, message) is { } refusal)
+        {
+            simulator.AckTo(sender, ErrorAck(id, to, refusal, now));
             return;
         }
         var deviceIdentity = message.GetChild("device-identity");
@@ -53,23 +64,51 @@ internal static class MessageRelay
 
     /// <summary>
     /// Group fan-out: every member device but the sender's gets the sender-key ciphertext, plus the pairwise message
-    /// (sender key distribution) the sender encrypted for that device, from the group with the sender as participant;
-    /// a stanza with a participant (a retry resend) goes to that member device only.
+    /// (sender key distribution) the sender encrypted for that device, from the group with the sender as participant
+    /// in the group's addressing (LID with participant_pn, or PN with participant_lid).
     /// </summary>
     private static void RelayToGroup(WaSimulator simulator, SimDevice sender, BinaryNode message, Jid to, string id, long now)
     {
-        if (!simulator.Groups.TryGetValue(to.User, out var group) || !group.IsMember(sender.User))
+        if (!simulator.Groups.TryGetValue(to.User, out var group) || !group.IsMember(sender.User)
+            || (group.Announce && !group.IsAdmin(sender.User)))
         {
-            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
+            simulator.AckTo(sender, ErrorAck(id, to, 403, now));
             return;
         }
-        if (group.Announce && !group.IsAdmin(sender.User))
+        var audience = group.Members.SelectMany(m => m.User.Companions.Values).ToList();
+        if (message.GetJid("participant") is null)
         {
-            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
+            foreach (var (member, _) in group.Members) member.Phone.ReceivedStanzas++;
+        }
+        FanOut(simulator, sender, message, to, id, group.LidAddressed, audience, now);
+        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
+    }
+
+    /// <summary>
+    /// A status (to status@broadcast) goes to the devices the sender encrypted its sender key for, and only to them:
+    /// the sender's recipient list. Each gets it from status@broadcast with the author as participant.
+    /// </summary>
+    private static void RelayStatus(WaSimulator simulator, SimDevice sender, BinaryNode message, Jid to, string id, long now)
+    {
+        var listed = Targets(message, to, includeDirect: false).Select(t => simulator.FindDevice(t.Target)).OfType<SimDevice>().Distinct().ToList();
+        if (message.GetJid("participant") is { } single && simulator.FindDevice(single) is { } resendTarget) listed.Add(resendTarget);
+        if (listed.Count == 0)
+        {
+            simulator.AckTo(sender, ErrorAck(id, to, 400, now)); // a status with no (known) recipient reaches nobody
             return;
         }
+        FanOut(simulator, sender, message, to, id, sender.User.AddressedByLid, listed, now);
+        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
+    }
+
+    /// <summary>
+    /// Delivers a sender-key message to <paramref name="audience"/>: the shared skmsg plus each device's own pairwise
+    /// part; a stanza naming a participant (a resend answering a retry receipt) goes to that device only.
+    /// </summary>
+    private static void FanOut(WaSimulator simulator, SimDevice sender, BinaryNode message, Jid chat, string id, bool byLid, IReadOnlyCollection<SimDevice> audience, long now)
+    {
         var pairwise = new Dictionary<SimDevice, BinaryNode[]>();
-        foreach (var (target, encrypted) in Targets(message, to, includeDirect: false))
+        foreach (var (target, encrypted) in Targets(message, chat, includeDirect: false))
         {
             if (simulator.FindDevice(target) is { } device) pairwise[device] = encrypted;
         }
@@ -77,34 +116,34 @@ internal static class MessageRelay
         var deviceIdentity = message.GetChild("device-identity");
         var attributes = new List<NodeAttribute>
         {
-            ("from", to), ("participant", sender.PnJid), ("participant_lid", sender.LidJid), ("id", id), ("t", ServerNodes.Timestamp(now)),
+            ("from", chat),
+            ("participant", sender.User.DeviceJid(sender.Id, byLid)),
+            (byLid ? "participant_pn" : "participant_lid", sender.User.DeviceJid(sender.Id, !byLid)),
+            ("id", id),
+            ("t", ServerNodes.Timestamp(now)),
         };
         foreach (var name in ForwardedAttributes) attributes.Add((name, message[name]));
-        attributes.Add(("addressing_mode", "pn"));
+        if (chat.IsGroup) attributes.Add(("addressing_mode", byLid ? "lid" : "pn"));
         attributes.Add(("notify", sender.User.PushName));
         var stanzaAttributes = attributes.ToArray();
-        // A resend answering a retry receipt names the one device it is for.
         var single = message.GetJid("participant");
-        var toOne = single is not null;
         var only = single is { } named ? simulator.FindDevice(named) : null;
-        foreach (var (member, _) in group.Members)
+        foreach (var device in audience)
         {
-            if (!toOne) member.Phone.ReceivedStanzas++;
-            foreach (var device in member.Companions.Values)
+            if (device == sender || (single is not null && device != only)) continue;
+            var content = new List<BinaryNode>();
+            if (pairwise.TryGetValue(device, out var own))
             {
-                if (device == sender || (toOne && device != only)) continue;
-                var content = new List<BinaryNode>();
-                if (pairwise.TryGetValue(device, out var own))
-                {
-                    content.AddRange(own);
-                    if (deviceIdentity is not null && own.Any(e => e["type"] == "pkmsg")) content.Add(deviceIdentity);
-                }
-                content.AddRange(shared);
-                simulator.Deliver(device, new PendingStanza(id, "message", new BinaryNode("message", stanzaAttributes, content.ToArray())));
+                content.AddRange(own);
+                if (deviceIdentity is not null && own.Any(e => e["type"] == "pkmsg")) content.Add(deviceIdentity);
             }
+            content.AddRange(shared);
+            simulator.Deliver(device, new PendingStanza(id, "message", new BinaryNode("message", stanzaAttributes, content.ToArray())));
         }
-        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
+
+    private static BinaryNode ErrorAck(string id, Jid to, int code, long now) =>
+        new("ack", [("class", "message"), ("id", id), ("from", to), ("error", code.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("t", ServerNodes.Timestamp(now))]);
 
     private static IEnumerable<(Jid Target, BinaryNode[] Encrypted)> Targets(BinaryNode message, Jid to, bool includeDirect)
     {
@@ -122,16 +161,22 @@ internal static class MessageRelay
 
     private static NodeAttribute[] Attributes(SimDevice sender, BinaryNode message, Jid to, Jid target, bool ownDevice, string id, long now)
     {
+        // The sender's own devices see the chat as the sender addressed it; peers see a LID-addressed sender by LID.
+        var byLid = target.IsLid || (!ownDevice && sender.User.AddressedByLid);
         var attributes = new List<NodeAttribute>
         {
-            ("from", sender.User.DeviceJid(sender.Id, target.IsLid)),
+            ("from", sender.User.DeviceJid(sender.Id, byLid)),
             ("id", id),
             ("t", ServerNodes.Timestamp(now)),
         };
         foreach (var name in ForwardedAttributes) attributes.Add((name, message[name]));
-        // A resend to one of the sender's own devices names the chat itself.
-        if (ownDevice) attributes.Add(("recipient", message["recipient"] ?? to.ToString()));
-        else if (target.IsLid) attributes.Add(("sender_pn", sender.User.DeviceJid(sender.Id, lid: false)));
+        if (ownDevice)
+        {
+            // A resend to one of the sender's own devices names the chat itself.
+            attributes.Add(("recipient", message["recipient"] ?? to.ToString()));
+            if (byLid) attributes.Add(("peer_recipient_pn", sender.User.DeviceJid(sender.Id, lid: false)));
+        }
+        else if (byLid) attributes.Add(("sender_pn", sender.User.DeviceJid(sender.Id, lid: false)));
         else attributes.Add(("sender_lid", sender.User.DeviceJid(sender.Id, lid: true)));
         attributes.Add(("notify", sender.User.PushName));
         return attributes.ToArray();

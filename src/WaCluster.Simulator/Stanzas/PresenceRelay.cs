@@ -19,7 +19,7 @@ internal static class PresenceRelay
             var target = simulator.Directory.Find(presence.RequireJid("to"));
             if (target is null) return;
             target.PresenceSubscribers.Add(sender);
-            sender.Connection?.Send(PresenceOf(target, presence.RequireJid("to").IsLid));
+            sender.Connection?.Send(PresenceOf(target, presence.RequireJid("to").IsLid || target.AddressedByLid));
             return;
         }
         if (type is not ("available" or "unavailable")) return;
@@ -27,7 +27,7 @@ internal static class PresenceRelay
         sender.User.LastSeen = WaSimulator.Now;
         foreach (var subscriber in sender.User.PresenceSubscribers)
         {
-            subscriber.Connection?.Send(PresenceOf(sender.User, lid: false));
+            subscriber.Connection?.Send(PresenceOf(sender.User, lid: sender.User.AddressedByLid));
         }
     }
 
@@ -41,7 +41,7 @@ internal static class PresenceRelay
         }
         var target = simulator.Directory.Find(to);
         if (target is null || chatState.ContentKind != NodeContentKind.Children) return;
-        var relayed = new BinaryNode("chatstate", [("from", to.IsLid ? sender.User.LidJid : sender.User.PnJid)], chatState.Children.AsSpan());
+        var relayed = new BinaryNode("chatstate", [("from", to.IsLid || sender.User.AddressedByLid ? sender.User.LidJid : sender.User.PnJid)], chatState.Children.AsSpan());
         foreach (var device in target.Companions.Values)
         {
             if (device != sender) device.Connection?.Send(relayed);
@@ -53,7 +53,7 @@ internal static class PresenceRelay
     {
         if (!simulator.Groups.TryGetValue(group.User, out var target) || !target.IsMember(sender.User)) return;
         if (chatState.ContentKind != NodeContentKind.Children) return;
-        var relayed = new BinaryNode("chatstate", [("from", group), ("participant", sender.User.PnJid)], chatState.Children.AsSpan());
+        var relayed = new BinaryNode("chatstate", [("from", group), ("participant", target.MemberJid(sender.User))], chatState.Children.AsSpan());
         foreach (var (member, _) in target.Members)
         {
             foreach (var device in member.Companions.Values)

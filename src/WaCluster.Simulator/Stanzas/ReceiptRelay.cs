@@ -30,7 +30,9 @@ internal static class ReceiptRelay
         var user = simulator.Directory.Find(to);
         if (user is not null)
         {
-            var attributes = new List<NodeAttribute> { ("from", sender.User.DeviceJid(sender.Id, to.IsLid)) };
+            // As for messages: a receipter seen by LID receipts from its LID.
+            var byLid = to.IsLid || (user != sender.User && sender.User.AddressedByLid);
+            var attributes = new List<NodeAttribute> { ("from", sender.User.DeviceJid(sender.Id, byLid)) };
             foreach (var attribute in receipt.Attributes)
             {
                 if (attribute.Key is not ("to" or "from")) attributes.Add(attribute);
@@ -55,7 +57,8 @@ internal static class ReceiptRelay
     private static void RelayGroupReceipt(WaSimulator simulator, SimDevice sender, BinaryNode receipt, Jid group, string id)
     {
         var author = receipt.RequireJid("participant");
-        var attributes = new List<NodeAttribute> { ("from", group), ("participant", sender.PnJid) };
+        var lidGroup = simulator.Groups.TryGetValue(group.User, out var known) && known.LidAddressed;
+        var attributes = new List<NodeAttribute> { ("from", group), ("participant", sender.User.DeviceJid(sender.Id, lidGroup)) };
         foreach (var attribute in receipt.Attributes)
         {
             if (attribute.Key is not ("to" or "from" or "participant")) attributes.Add(attribute);

@@ -7,8 +7,8 @@ namespace WaCluster.Simulator.Stanzas;
 /// <summary>
 /// xmlns "usync": per listed user, answers the requested protocols it knows — devices (the phone and linked
 /// companions with their key index), contact (is the number on WhatsApp) and lid (the user's LID). Users are named by
-/// a jid attribute or, for contact queries, by a "+number" in the contact child. Whoever asks for a device list is
-/// told when it changes (<see cref="DeviceNotifications"/>).
+/// a jid attribute (PN or LID) or, for contact queries, by a "+number" in the contact child. Whoever asks for a device
+/// list is told when it changes, in the namespace it asked in (<see cref="DeviceNotifications"/>).
 /// </summary>
 internal static class UsyncIq
 {
@@ -29,6 +29,7 @@ internal static class UsyncIq
     private static BinaryNode AnswerUser(WaSimulator simulator, SimDevice requester, BinaryNode request, HashSet<string> protocols)
     {
         var (jid, user) = Identify(simulator, request);
+        var byLid = jid.IsLid;
         var children = new List<BinaryNode>();
         foreach (var protocol in protocols)
         {
@@ -36,7 +37,7 @@ internal static class UsyncIq
             {
                 case "devices":
                     children.Add(Devices(user));
-                    user?.DeviceListWatchers.Add(requester);
+                    if (user is not null) user.DeviceListWatchers[requester] = byLid;
                     break;
                 case "contact":
                     children.Add(new BinaryNode("contact", [("type", user is null ? "out" : "in")]));
@@ -46,20 +47,20 @@ internal static class UsyncIq
                     break;
             }
         }
-        return new BinaryNode("user", [("jid", jid)], children.ToArray());
+        return new BinaryNode("user", [("jid", jid.ToString())], children.ToArray());
     }
 
-    private static (string Jid, SimUser? User) Identify(WaSimulator simulator, BinaryNode request)
+    private static (Jid Jid, SimUser? User) Identify(WaSimulator simulator, BinaryNode request)
     {
         if (request["jid"] is { } text)
         {
             var jid = Jid.Parse(text);
-            return (jid.ToUserJid().ToString(), simulator.Directory.Find(jid));
+            return (jid.ToUserJid(), simulator.Directory.Find(jid));
         }
         var phone = request.GetChild("contact")?.ContentAsString ?? throw new SimulatorException("usync user has neither jid nor contact");
         var digits = phone.TrimStart('+');
         if (digits.Length == 0 || !digits.All(char.IsAsciiDigit)) throw new SimulatorException($"usync contact '{phone}' is not a phone number");
-        return (new Jid(digits, JidServer.User).ToString(), simulator.Directory.FindByPhone(digits));
+        return (new Jid(digits, JidServer.User), simulator.Directory.FindByPhone(digits));
     }
 
     private static BinaryNode Devices(SimUser? user)
