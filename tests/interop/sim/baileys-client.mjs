@@ -16,6 +16,8 @@ const memoryKeyStore = () => {
         }
       }
     },
+    // The stored value, synchronously, for waits on what the client stored (privacy tokens).
+    peek: (type, id) => data.get(`${type}/${id}`),
     // Loses keys of a type whose id starts with `prefix` (a test forcing decrypt failures); returns how many.
     forget: (type, prefix = '') => {
       const doomed = [...data.keys()].filter(k => k.startsWith(`${type}/${prefix}`))
@@ -49,9 +51,15 @@ export class SimClient {
     this.name = name
     this.creds = initAuthCreds()
     this.keys = memoryKeyStore()
+    // Waits re-check after every key store write too.
+    const set = this.keys.set
+    this.keys.set = async changes => {
+      await set(changes)
+      this.notify()
+    }
     this.waiters = new Set()
     this.qrs = []
-    this.received = [] // { id, from, participant, text }
+    this.received = [] // { id, from, participant, text, quotedId, alt } (alt: the sender in the other namespace, PN or LID)
     this.messages = new Map() // message id -> the received WAMessage, to quote, react to or edit
     this.sent = new Map() // message id -> the Message we sent, for getMessage (answers retry receipts)
     this.changes = [] // { id, kind: 'reaction' | 'edit' | 'revoke', targetId, text } for incoming reactions, edits and revokes
@@ -60,6 +68,8 @@ export class SimClient {
     this.ownCopies = [] // { id, chat, text } of messages our other devices sent
     this.presences = [] // { id, participant, lastKnownPresence, lastSeen } per presence.update entry
     this.groupEvents = [] // { event: 'groups.update' | 'group-participants.update', ...payload }
+    this.groupUpserts = [] // { id, subject, addressingMode, participants: [{ id, phoneNumber, lid, admin }] } per groups.upsert entry
+    this.sendErrors = [] // { id, error } for each message of ours the server refused with an error ack
     this.opens = 0
     this.closes = []
     this.closeReasons = [] // what the server said (e.g. its stream error) for each close, for failure messages
@@ -132,7 +142,8 @@ export class SimClient {
         if (m.message?.imageMessage) this.images.set(m.key.id, m)
         const text = m.message?.conversation ?? m.message?.extendedTextMessage?.text ?? m.message?.imageMessage?.caption
         const quotedId = m.message?.extendedTextMessage?.contextInfo?.stanzaId ?? null
-        if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, participant: m.key.participant ?? null, text, quotedId })
+        const alt = m.key.participantAlt ?? m.key.remoteJidAlt ?? null
+        if (text !== undefined) this.received.push({ id: m.key.id, from: m.key.remoteJid, participant: m.key.participant ?? null, text, quotedId, alt })
       }
       this.notify()
     })
@@ -158,8 +169,20 @@ export class SimClient {
       this.groupEvents.push({ event: 'group-participants.update', id: u.id, author: u.author ?? null, action: u.action, participants: u.participants.map(p => typeof p === 'string' ? p : p.id) })
       this.notify()
     })
+    sock.ev.on('groups.upsert', groups => {
+      for (const g of groups) {
+        this.groupUpserts.push({
+          id: g.id,
+          subject: g.subject,
+          addressingMode: g.addressingMode,
+          participants: g.participants.map(p => ({ id: p.id, phoneNumber: p.phoneNumber ?? null, lid: p.lid ?? null, admin: p.admin ?? null }))
+        })
+      }
+      this.notify()
+    })
     sock.ev.on('messages.update', updates => {
       for (const { key, update } of updates) {
+        if (key.fromMe && update.status === 0 && update.messageStubParameters?.length) this.sendErrors.push({ id: key.id, error: update.messageStubParameters[0] })
         if (key.fromMe && typeof update.status === 'number') {
           this.statuses.set(key.id, Math.max(update.status, this.statuses.get(key.id) ?? 0))
         }
@@ -195,6 +218,20 @@ export class SimClient {
 
   async send (to, text) {
     const sent = await this.sock.sendMessage(to, { text })
+    this.sent.set(sent.key.id, sent.message)
+    return sent.key.id
+  }
+
+  waitGroupUpserts (count, timeoutMs) { return waitFor(this, () => this.groupUpserts.length >= count && this.groupUpserts, timeoutMs, `${count} groups.upsert entries`) }
+
+  // Resolves once this client holds a privacy token from `jid` (its storage JID, the issuer's LID).
+  waitTcToken (jid, timeoutMs) { return waitFor(this, () => this.keys.peek('tctoken', jid)?.token?.length > 0, timeoutMs, `a privacy token from ${jid}`) }
+
+  waitSendErrors (count, timeoutMs) { return waitFor(this, () => this.sendErrors.length >= count && this.sendErrors, timeoutMs, `${count} refused messages`) }
+
+  // Posts a text status to status@broadcast for the listed users only, as Baileys' users do.
+  async sendStatus (text, statusJidList) {
+    const sent = await this.sock.sendMessage('status@broadcast', { text }, { statusJidList })
     this.sent.set(sent.key.id, sent.message)
     return sent.key.id
   }
