@@ -124,6 +124,8 @@ export class SimClient {
         // Baileys folds a receipt that arrives while our own message is still buffered into that message's status.
         if (m.key.fromMe) {
           if (typeof m.status === 'number') this.statuses.set(m.key.id, Math.max(m.status, this.statuses.get(m.key.id) ?? 0))
+          // An error ack arriving while our message is still buffered is folded into it the same way.
+          if (m.status === 0 && m.messageStubParameters?.length) this.sendErrors.push({ id: m.key.id, error: m.messageStubParameters[0] })
           // What another device of this account sent (its device-sent copy), not what this client sent itself.
           const copy = m.message?.conversation ?? m.message?.extendedTextMessage?.text
           if (copy !== undefined && copy !== null && !this.sent.has(m.key.id)) this.ownCopies.push({ id: m.key.id, chat: m.key.remoteJid, text: copy })
