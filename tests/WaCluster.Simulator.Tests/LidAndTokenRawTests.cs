@@ -4,8 +4,8 @@ using WaCluster.Protocol.Binary;
 namespace WaCluster.Simulator.Tests;
 
 /// <summary>
-/// Privacy tokens and statuses on the wire with our own raw client: the 463 refusal, the privacy_token notification
-/// and a send with the token; and bad input (no status recipients, an unknown LID, a malformed token) answered with
+/// LID addressing, privacy tokens and statuses on the wire with our own raw client: a device list asked by LID, the
+/// 463 refusal, the privacy_token notification and a send with the token; and bad input (no status recipients, an unknown LID, a malformed token) answered with
 /// error acks and iqs while the stream stays served.
 /// </summary>
 [Trait("Proof", "sim-lid")]
@@ -95,6 +95,32 @@ public sealed class LidAndTokenRawTests : IAsyncLifetime
         Assert.Equal("400", ack?["error"]);
         await AssertStillServedAsync(_alice);
         await AssertStillServedAsync(_bob);
+    }
+
+    [Fact]
+    public async Task A_device_list_asked_by_lid_is_answered_and_updated_in_the_lid_namespace()
+    {
+        await _alice.SendNodeAsync(new BinaryNode("iq", [("id", "devices"), ("to", "s.whatsapp.net"), ("type", "get"), ("xmlns", "usync")],
+        [
+            new BinaryNode("usync", [("context", "message"), ("mode", "query"), ("sid", "s1"), ("last", "true"), ("index", "0")],
+            [
+                new BinaryNode("query", [], [new BinaryNode("devices", [("version", "2")]), new BinaryNode("lid")]),
+                new BinaryNode("list", [], [new BinaryNode("user", [("jid", _bobAccount.Lid)])]),
+            ]),
+        ]));
+        var answer = await _alice.ReceiveUntilAsync(n => n.Tag == "iq" && n["id"] == "devices");
+        var user = answer!.RequireChild("usync").RequireChild("list").RequireChild("user");
+        Assert.Equal(_bobAccount.Lid, user["jid"]);
+        Assert.Equal(_bobAccount.Lid, user.GetChild("lid")?["val"]);
+        var bobDevice = _bobAccount.DeviceJid!.Split(':', '@')[1];
+        Assert.Equal(["0", bobDevice], user.RequireChild("devices").RequireChild("device-list").GetChildren("device").Select(d => d["id"]));
+
+        // bob unlinks his companion: alice, who asked by LID, is told from bob's LID, naming the LID device.
+        await _bob.SendNodeAsync(new BinaryNode("iq", [("id", "unlink"), ("to", "s.whatsapp.net"), ("type", "set"), ("xmlns", "md")],
+            [new BinaryNode("remove-companion-device", [("jid", _bobAccount.DeviceJid), ("reason", "user_initiated")])]));
+        var notification = await _alice.ReceiveUntilAsync(n => n.Tag == "notification" && n["type"] == "devices");
+        Assert.Equal(_bobAccount.Lid, notification?["from"]);
+        Assert.Equal(_bobAccount.DeviceLid, notification!.RequireChild("remove").RequireChild("device")["jid"]);
     }
 
     private async Task<BinaryNode?> SendToBobAsync(string id, byte[]? tctoken)
