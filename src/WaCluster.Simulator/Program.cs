@@ -2,6 +2,7 @@ using System.Globalization;
 using WaCluster.Simulator;
 
 // dotnet run --project src/WaCluster.Simulator -- [--port N] [--seed N] [--idle-seconds N] [--tls true]
+//     [--lid-users true] [--group-addressing lid|pn] [--require-privacy-tokens true]
 var options = new SimulatorOptions();
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -11,7 +12,11 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         "--seed" => options with { Seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
         "--tls" => options with { UseTls = bool.Parse(args[i + 1]) },
         "--idle-seconds" => options with { IdleTimeout = TimeSpan.FromSeconds(int.Parse(args[i + 1], CultureInfo.InvariantCulture)) },
-        _ => throw new ArgumentException($"unknown option {args[i]}; use --port N, --seed N, --idle-seconds N, --tls true"),
+        "--lid-users" => options with { LidAddressedUsers = bool.Parse(args[i + 1]) },
+        "--group-addressing" => options with { DefaultGroupAddressing = Enum.Parse<GroupAddressing>(args[i + 1], ignoreCase: true) },
+        "--require-privacy-tokens" => options with { RequirePrivacyTokens = bool.Parse(args[i + 1]) },
+        _ => throw new ArgumentException($"unknown option {args[i]}; use --port N, --seed N, --idle-seconds N, --tls true, "
+            + "--lid-users true, --group-addressing lid|pn, --require-privacy-tokens true"),
     };
 }
 await using var host = await SimulatorHost.StartAsync(options);

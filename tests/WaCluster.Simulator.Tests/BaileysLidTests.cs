@@ -78,13 +78,16 @@ public sealed class BaileysLidTests : IAsyncLifetime
         Assert.Equal("welcome kim", (await peers.WaitReceivedAsync("jack", 3))[2].Text);
     }
 
-    [Fact]
-    public async Task A_lid_addressed_user_writes_from_its_lid_with_sender_pn_and_the_reply_reaches_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_lid_addressed_user_writes_from_its_lid_with_sender_pn_and_the_reply_reaches_it(bool lidByOption)
     {
-        var peers = await StartAsync(new SimulatorOptions { Seed = 8 });
+        // Every new user by option, or one user switched through the admin route.
+        var peers = await StartAsync(new SimulatorOptions { Seed = 8, LidAddressedUsers = lidByOption });
         var lou = await peers.PairAsync("lou");
         var max = await peers.PairAsync("max");
-        await peers.SetAddressingAsync(lou.Phone, "lid");
+        if (!lidByOption) await peers.SetAddressingAsync(lou.Phone, "lid");
 
         await peers.SendAsync("lou", max.Jid, "from a lid user");
         var got = Assert.Single(await peers.WaitReceivedAsync("max", 1));
