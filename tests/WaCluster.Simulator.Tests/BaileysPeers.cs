@@ -20,10 +20,13 @@ internal sealed class BaileysPeers(SimulatorHost host, NodeHarness node, HttpCli
             rootKey = Convert.ToBase64String(Host.Simulator.RootPublicKey),
             name = id,
         });
+        Assert.StartsWith("https://wa.me/settings/linked_devices#", start.Qr);
         using var response = await http.PostAsync(new Uri(Host.BaseUri, "admin/mock-phone/scan-qr"), new StringContent(start.Qr));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var account = (await response.Content.ReadFromJsonAsync<AccountInfo>())!;
-        await CallAsync("sim.waitOpen", new { id, opens = 1 });
+        var open = await CallAsync<OpenResult>("sim.waitOpen", new { id, opens = 1 });
+        Assert.Equal((account.DeviceJid, account.DeviceLid), (open.Me.Id, open.Me.Lid));
+        Assert.Contains(515, open.Closes);
         return account;
     }
 
@@ -44,6 +47,10 @@ internal sealed class BaileysPeers(SimulatorHost host, NodeHarness node, HttpCli
     public Task CallAsync(string op, object args) => node.CallAsync(op, args, Slow);
 
     private sealed record StartResult(string Qr);
+
+    private sealed record OpenResult(Me Me, int[] Closes);
+
+    private sealed record Me(string Id, string? Lid);
 }
 
 /// <summary>A text a Baileys client received: chat, author in groups and statuses, and the sender in the other namespace.</summary>

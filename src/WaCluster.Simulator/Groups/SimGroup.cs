@@ -15,11 +15,11 @@ public sealed class SimGroup(string id, SimUser creator, string subject, long cr
     /// <summary>Members are named by LID (addressing_mode "lid", phone number beside it) instead of by phone number.</summary>
     public bool LidAddressed { get; } = lidAddressed;
 
-    /// <summary>A member's JID (a device's, when <paramref name="device"/> is not 0) in this group's addressing.</summary>
-    public Jid MemberJid(SimUser user, ushort device = 0) => user.DeviceJid(device, LidAddressed);
+    /// <summary>A member's user JID in this group's addressing.</summary>
+    public Jid MemberJid(SimUser user) => LidAddressed ? user.LidJid : user.PnJid;
 
     /// <summary>The same member in the other namespace, sent beside <see cref="MemberJid"/>.</summary>
-    public Jid AlternateJid(SimUser user, ushort device = 0) => user.DeviceJid(device, !LidAddressed);
+    public Jid AlternateJid(SimUser user) => LidAddressed ? user.PnJid : user.LidJid;
 
     public long Creation { get; } = creation;
 
