@@ -104,6 +104,21 @@ public sealed class BaileysLidTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lid_addressed_users_other_device_gets_its_copy_from_the_lid_with_peer_recipient_pn()
+    {
+        var peers = await StartAsync(new SimulatorOptions { Seed = 11, LidAddressedUsers = true });
+        var uma = await peers.PairAsync("uma");
+        var vic = await peers.PairAsync("vic");
+        await peers.PairAsync("uma-2", uma.Phone);
+
+        var sent = await peers.SendAsync("uma", vic.Lid, "to your lid");
+        var copy = Assert.Single(await peers.CallAsync<OwnCopy[]>("sim.waitOwnCopies", new { id = "uma-2", count = 1 }));
+        Assert.Equal((sent, vic.Lid, "to your lid"), (copy.Id, copy.Chat, copy.Text));
+        Assert.Equal(uma.Jid, UserOf(copy.Alt)); // peer_recipient_pn: the sender's own phone number
+        Assert.Equal("to your lid", Assert.Single(await peers.WaitReceivedAsync("vic", 1)).Text);
+    }
+
+    [Fact]
     public async Task With_privacy_tokens_required_a_first_send_to_a_stranger_is_refused_until_the_contact_issued_a_token()
     {
         var peers = await StartAsync(new SimulatorOptions { Seed = 9, RequirePrivacyTokens = true });
@@ -166,4 +181,6 @@ public sealed class BaileysLidTests : IAsyncLifetime
     private sealed record Mapping(string? PnForLid, string? LidForPn);
 
     private sealed record SendError(string Id, string Error);
+
+    private sealed record OwnCopy(string Id, string Chat, string Text, string? Alt);
 }

@@ -10,8 +10,11 @@ internal sealed class BaileysPeers(SimulatorHost host, NodeHarness node, HttpCli
 
     public SimulatorHost Host { get; } = host;
 
-    /// <summary>Starts a fresh Baileys client named <paramref name="id"/>, scans its QR and waits until it is logged in.</summary>
-    public async Task<AccountInfo> PairAsync(string id)
+    /// <summary>
+    /// Starts a fresh Baileys client named <paramref name="id"/>, scans its QR (with the phone of
+    /// <paramref name="phone"/>, linking another device to that account, or of a new account) and waits until it is logged in.
+    /// </summary>
+    public async Task<AccountInfo> PairAsync(string id, string? phone = null)
     {
         var start = await CallAsync<StartResult>("sim.start", new
         {
@@ -21,7 +24,7 @@ internal sealed class BaileysPeers(SimulatorHost host, NodeHarness node, HttpCli
             name = id,
         });
         Assert.StartsWith("https://wa.me/settings/linked_devices#", start.Qr);
-        using var response = await http.PostAsync(new Uri(Host.BaseUri, "admin/mock-phone/scan-qr"), new StringContent(start.Qr));
+        using var response = await http.PostAsync(new Uri(Host.BaseUri, phone is null ? "admin/mock-phone/scan-qr" : $"admin/mock-phone/scan-qr?phone={phone}"), new StringContent(start.Qr));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var account = (await response.Content.ReadFromJsonAsync<AccountInfo>())!;
         var open = await CallAsync<OpenResult>("sim.waitOpen", new { id, opens = 1 });

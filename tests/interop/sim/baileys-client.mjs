@@ -65,7 +65,7 @@ export class SimClient {
     this.changes = [] // { id, kind: 'reaction' | 'edit' | 'revoke', targetId, text } for incoming reactions, edits and revokes
     this.images = new Map() // message id -> the received image message, for download
     this.statuses = new Map() // message id -> highest status seen
-    this.ownCopies = [] // { id, chat, text } of messages our other devices sent
+    this.ownCopies = [] // { id, chat, text, alt } of messages our other devices sent (alt: our own JID in the other namespace)
     this.presences = [] // { id, participant, lastKnownPresence, lastSeen } per presence.update entry
     this.groupEvents = [] // { event: 'groups.update' | 'group-participants.update', ...payload }
     this.groupUpserts = [] // { id, subject, addressingMode, participants: [{ id, phoneNumber, lid, admin }] } per groups.upsert entry
@@ -128,7 +128,7 @@ export class SimClient {
           if (m.status === 0 && m.messageStubParameters?.length) this.sendErrors.push({ id: m.key.id, error: m.messageStubParameters[0] })
           // What another device of this account sent (its device-sent copy), not what this client sent itself.
           const copy = m.message?.conversation ?? m.message?.extendedTextMessage?.text
-          if (copy !== undefined && copy !== null && !this.sent.has(m.key.id)) this.ownCopies.push({ id: m.key.id, chat: m.key.remoteJid, text: copy })
+          if (copy !== undefined && copy !== null && !this.sent.has(m.key.id)) this.ownCopies.push({ id: m.key.id, chat: m.key.remoteJid, text: copy, alt: m.key.remoteJidAlt ?? null })
           this.notify()
           continue
         }
