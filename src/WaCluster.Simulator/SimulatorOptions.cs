@@ -46,8 +46,9 @@ public sealed record SimulatorOptions
     public GroupAddressing DefaultGroupAddressing { get; init; } = GroupAddressing.Pn;
 
     /// <summary>
-    /// A 1:1 message is accepted only with the privacy token its recipient issued to the sender (error 463 otherwise),
-    /// as WhatsApp treats accounts it restricts from starting chats.
+    /// Privacy tokens are kept and passed on (privacy_token notifications), and a 1:1 message is accepted only with the
+    /// token its recipient issued to the sender (error 463 otherwise), as WhatsApp treats accounts it restricts from
+    /// starting chats. Off: token issues are acknowledged and dropped, and no message needs one.
     /// </summary>
     public bool RequirePrivacyTokens { get; init; }
 }

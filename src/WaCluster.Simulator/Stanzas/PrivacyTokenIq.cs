@@ -9,8 +9,8 @@ namespace WaCluster.Simulator.Stanzas;
 /// Trusted-contact privacy tokens (xmlns "privacy", &lt;tokens&gt;). A client issues its token to a contact (Baileys does
 /// after its first 1:1 message there): the server keeps one token per issuer and holder, sends it to the holder's
 /// devices in a privacy_token notification from the issuer, and answers the issuer with the tokens the contacts issued
-/// to it. When tokens are required, a 1:1 message must carry (&lt;tctoken&gt;) the token its recipient issued to the
-/// sender, or it is refused with error 463.
+/// to it. A 1:1 message must carry (&lt;tctoken&gt;) the token its recipient issued to the sender, or it is refused with
+/// error 463. All of this only when tokens are required (<see cref="SimulatorOptions.RequirePrivacyTokens"/>).
 /// </summary>
 internal static class PrivacyTokenIq
 {
@@ -37,6 +37,12 @@ internal static class PrivacyTokenIq
                 return;
             }
             if (holder != issuer) holders.Add((holder, time));
+        }
+        if (!simulator.Options.RequirePrivacyTokens)
+        {
+            // Tokens off: acknowledged, but neither kept nor passed on, so clients see no token traffic at all.
+            connection.Send(ServerNodes.IqResult(iq));
+            return;
         }
         var answers = new List<BinaryNode>();
         foreach (var (holder, time) in holders)
