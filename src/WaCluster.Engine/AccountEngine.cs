@@ -1,10 +1,15 @@
 using System.Threading.Channels;
+using WaCluster.Core;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Keys;
+using WaCluster.Core.Messaging;
+using WaCluster.Core.Pairing;
+using WaCluster.Core.Stanzas;
+using WaCluster.Core.Usync;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Keys;
-using WaCluster.Engine.Messaging;
-using WaCluster.Engine.Pairing;
 using WaCluster.Engine.State;
 using WaCluster.Engine.Usync;
 using WaCluster.Protocol;
@@ -320,7 +325,7 @@ public sealed partial class AccountEngine
     internal async Task UploadPreKeysIfRequiredAsync(ConnectionSession session, CancellationToken cancellationToken)
     {
         var serverCount = PreKeyUpload.ParseCount(await session.QueryAsync(PreKeyUpload.CountQuery, null, cancellationToken).ConfigureAwait(false));
-        var count = PreKeyUpload.CountToUpload(serverCount, Options);
+        var count = PreKeyUpload.CountToUpload(serverCount, Options.InitialPreKeyCount, Options.MinPreKeyCount);
         if (count > 0) await UploadPreKeysAsync(session, count, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using WaCluster.Core.Connection;
 using WaCluster.Protocol.Noise.Certificates;
 
 namespace WaCluster.Engine;
@@ -17,6 +18,9 @@ public sealed record EngineOptions
     public BrowserDescription Browser { get; init; } = new("Mac OS", "Chrome", "14.4.1");
 
     public string CountryCode { get; init; } = "US";
+
+    /// <summary>What the ClientPayload and the pairing stanzas announce of this client.</summary>
+    public ClientIdentity Identity => new(Version, Browser, CountryCode, SyncFullHistory);
 
     /// <summary>Ask the phone for the full history at linking (Baileys' syncFullHistory).</summary>
     public bool SyncFullHistory { get; init; } = true;
@@ -65,6 +69,3 @@ public sealed record EngineOptions
     /// <summary>Where encrypted and decrypted media are staged while they stream; null is the system temp directory.</summary>
     public string? MediaTempDirectory { get; init; }
 }
-
-/// <summary>The browser triple Baileys calls <c>browser</c>: operating system, browser name, os version.</summary>
-public sealed record BrowserDescription(string Os, string Name, string OsVersion);

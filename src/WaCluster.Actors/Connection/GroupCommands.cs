@@ -1,7 +1,7 @@
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Core.Groups;
 using WaCluster.Engine;
-using WaCluster.Engine.Groups;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 

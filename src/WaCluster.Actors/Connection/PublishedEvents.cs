@@ -1,7 +1,7 @@
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
-using WaCluster.Engine.Events;
-using EngineGroupsUpdate = WaCluster.Engine.Events.GroupsUpdate;
+using WaCluster.Core.Events;
+using EngineGroupsUpdate = WaCluster.Core.Events.GroupsUpdate;
 
 namespace WaCluster.Actors.Connection;
 

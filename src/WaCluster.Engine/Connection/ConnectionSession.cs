@@ -1,7 +1,10 @@
 using System.Threading.Channels;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Pairing;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Messaging;
-using WaCluster.Engine.Pairing;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -70,7 +73,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
         engine.Emit(new ConnectionUpdate(ConnectionState.Connecting));
         try
         {
-            var payload = ClientPayloadFactory.ForCreds(engine.Creds, engine.Options);
+            var payload = ClientPayloadFactory.ForCreds(engine.Creds, engine.Options.Identity);
             _transport = await engine.Transports.ConnectAsync(payload, engine.Creds.RoutingInfo, token).ConfigureAwait(false);
             Touch();
             _ = KeepAliveAsync(token);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using WaCluster.Core.Iq;
 using WaCluster.Protocol.Binary;
 
 namespace WaCluster.Engine.Connection;

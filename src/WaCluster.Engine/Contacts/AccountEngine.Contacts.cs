@@ -1,6 +1,8 @@
+using WaCluster.Core;
+using WaCluster.Core.Events;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Connection;
 using WaCluster.Engine.Contacts;
-using WaCluster.Engine.Events;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 

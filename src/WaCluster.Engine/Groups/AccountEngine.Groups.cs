@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using WaCluster.Core;
+using WaCluster.Core.Events;
+using WaCluster.Core.Groups;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Keys;
+using WaCluster.Core.Messaging;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Groups;
-using WaCluster.Engine.Keys;
-using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;

@@ -1,4 +1,5 @@
-using WaCluster.Engine.Connection;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Media;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Media;

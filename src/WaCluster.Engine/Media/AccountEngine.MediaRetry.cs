@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Media;
+using WaCluster.Core.Messaging;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Events;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;

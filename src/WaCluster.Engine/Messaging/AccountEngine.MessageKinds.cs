@@ -1,6 +1,8 @@
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Messaging;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;

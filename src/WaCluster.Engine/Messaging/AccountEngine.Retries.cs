@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using WaCluster.Core;
+using WaCluster.Core.Events;
+using WaCluster.Core.Keys;
+using WaCluster.Core.Messaging;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Keys;
 using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Binary;
 using WaCluster.Signal.Sessions;

@@ -1,5 +1,6 @@
-using WaCluster.Engine.Connection;
-using WaCluster.Engine.Presence;
+using WaCluster.Core;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Presence;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 

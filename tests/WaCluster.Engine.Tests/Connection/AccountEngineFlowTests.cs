@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
+using WaCluster.Core;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Pairing;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Pairing;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Signal.Stores;

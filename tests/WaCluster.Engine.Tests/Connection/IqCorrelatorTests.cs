@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using WaCluster.Core.Iq;
 using WaCluster.Engine.Connection;
 using WaCluster.Protocol.Binary;
 

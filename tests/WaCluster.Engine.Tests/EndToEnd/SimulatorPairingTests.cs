@@ -1,7 +1,8 @@
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Keys;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Keys;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;

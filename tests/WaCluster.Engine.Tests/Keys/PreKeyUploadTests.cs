@@ -1,5 +1,6 @@
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Keys;
+using WaCluster.Core;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Keys;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;
 
@@ -14,7 +15,7 @@ public sealed class PreKeyUploadTests
     [InlineData(6, 0)]
     [InlineData(812, 0)]
     public void Uploads_all_at_first_and_tops_up_at_or_below_the_minimum(int serverCount, int expected) =>
-        Assert.Equal(expected, PreKeyUpload.CountToUpload(serverCount, new EngineOptions()));
+        Assert.Equal(expected, PreKeyUpload.CountToUpload(serverCount, new EngineOptions().InitialPreKeyCount, new EngineOptions().MinPreKeyCount));
 
     [Fact]
     public void Upload_node_carries_consecutive_keys_and_the_signed_pre_key_in_the_wire_layout()

@@ -1,4 +1,4 @@
-using WaCluster.Engine.Usync;
+using WaCluster.Core.Usync;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 
