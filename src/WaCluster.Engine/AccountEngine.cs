@@ -104,9 +104,9 @@ public sealed partial class AccountEngine
         await CommitAsync("signed pre-key", Creds, transaction, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends an iq on the current connection and waits for its response (typed error on timeout or error).</summary>
-    public Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(build, timeout, cancellationToken);
+    /// <summary>Sends the iq of <paramref name="spec"/> on the current connection and reads its answer (typed error on timeout or error).</summary>
+    public Task<TResponse> QueryAsync<TResponse>(IIqSpec<TResponse> spec, CancellationToken cancellationToken = default) =>
+        (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(spec, cancellationToken);
 
     public ValueTask SendNodeAsync(BinaryNode node, CancellationToken cancellationToken = default) =>
         (_session ?? throw new ConnectionClosedException("not connected")).SendAsync(node, cancellationToken);
@@ -126,8 +126,7 @@ public sealed partial class AccountEngine
             if (missing.Length > 0)
             {
                 var sid = session.NextTag();
-                var fetched = UsyncQuery.ParseDevices(await session.QueryAsync(id => UsyncQuery.Devices(id, sid, missing), null, cancellationToken)
-                    .ConfigureAwait(false));
+                var fetched = await session.QueryAsync(new UsyncDevicesSpec(sid, missing), cancellationToken).ConfigureAwait(false);
                 foreach (var user in fetched) _deviceLists.Add(user);
                 LearnContacts(fetched.Select(u => new ContactInfo(u.User, Lid: u.Lid)));
             }
@@ -145,8 +144,7 @@ public sealed partial class AccountEngine
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var sid = session.NextTag();
-        var results = UsyncQuery.ParseContacts(await session.QueryAsync(id => UsyncQuery.Contacts(id, sid, phoneNumbers), null, cancellationToken)
-            .ConfigureAwait(false));
+        var results = await session.QueryAsync(new UsyncContactsSpec(sid, phoneNumbers), cancellationToken).ConfigureAwait(false);
         LearnContacts(results.Where(r => r.Exists).Select(r => new ContactInfo(r.Jid)));
         return results;
     }
@@ -191,7 +189,7 @@ public sealed partial class AccountEngine
         {
             var transaction = new SignalStoreTransaction(_keys);
             var stanza = await OutgoingMessage.EncryptAsync(transaction, Creds, id, recipient, message, recipientDevices, ownDevices,
-                async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
+                missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken),
                 kind.Type, kind.MediaType).ConfigureAwait(false);
             await CommitAsync("message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
             ack = await SendExpectingAckAsync(session, MessageKinds.WithEdit(stanza, kind.Edit), id, cancellationToken).ConfigureAwait(false);
@@ -271,8 +269,8 @@ public sealed partial class AccountEngine
         var session = _session ?? throw new ConnectionClosedException("not connected");
         if (Creds.Me is { } me)
         {
-            await session.SendAsync(new BinaryNode("iq", [("to", "@s.whatsapp.net"), ("type", "set"), ("id", session.NextTag()), ("xmlns", "md")],
-                [new BinaryNode("remove-companion-device", [("jid", me.Id), ("reason", "user_initiated")])]), cancellationToken).ConfigureAwait(false);
+            // Not waited for, as Baileys does: the session ends right after.
+            await session.SendAsync(new RemoveCompanionDeviceSpec(me.Id).Build(session.NextTag()), cancellationToken).ConfigureAwait(false);
         }
         session.End(new DisconnectInfo((int)DisconnectReason.LoggedOut, "Intentional Logout"));
     }
@@ -324,7 +322,7 @@ public sealed partial class AccountEngine
     /// <summary>Asks the server how many pre-keys it holds and tops them up (all 812 at registration).</summary>
     internal async Task UploadPreKeysIfRequiredAsync(ConnectionSession session, CancellationToken cancellationToken)
     {
-        var serverCount = PreKeyUpload.ParseCount(await session.QueryAsync(PreKeyUpload.CountQuery, null, cancellationToken).ConfigureAwait(false));
+        var serverCount = await session.QueryAsync(new PreKeyCountSpec(), cancellationToken).ConfigureAwait(false);
         var count = PreKeyUpload.CountToUpload(serverCount, Options.InitialPreKeyCount, Options.MinPreKeyCount);
         if (count > 0) await UploadPreKeysAsync(session, count, cancellationToken).ConfigureAwait(false);
     }
@@ -351,7 +349,7 @@ public sealed partial class AccountEngine
             }
             // Keys are durable before the server can hand them out to senders.
             await CommitAsync("pre-keys generated", batch.Creds, transaction, cancellationToken).ConfigureAwait(false);
-            await session.QueryAsync(id => PreKeyUpload.BuildUpload(batch.Creds, batch.PreKeys, id), null, cancellationToken).ConfigureAwait(false);
+            await session.QueryAsync(new PreKeyUploadSpec(batch.Creds, batch.PreKeys), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -373,8 +371,7 @@ public sealed partial class AccountEngine
         var session = _session ?? throw new ConnectionClosedException("not connected");
         _pendingCode = (code, phone);
         var wrapped = PairingCode.Wrap(code, Creds.PairingEphemeralKey.PublicKey);
-        await session.QueryAsync(id => PairingCode.CompanionHello(id, phone, wrapped, Creds.NoiseKey.PublicKey, Options.Browser), null, cancellationToken)
-            .ConfigureAwait(false);
+        await session.QueryAsync(new CompanionHelloSpec(phone, wrapped, Creds.NoiseKey.PublicKey, Options.Browser), cancellationToken).ConfigureAwait(false);
         return code;
     }
 
@@ -385,7 +382,7 @@ public sealed partial class AccountEngine
         if (_pendingCode is not var (code, phone)) throw new PairingException(PairingError.Malformed, "primary_hello without a pairing code request");
         var finish = PairingCode.CompanionFinish(notification, code, Creds.PairingEphemeralKey, Creds.SignedIdentityKey, phone);
         await CommitAsync("pairing code secret", Creds with { AdvSecretKey = finish.AdvSecret }, null, cancellationToken).ConfigureAwait(false);
-        await session.QueryAsync(finish.BuildIq, null, cancellationToken).ConfigureAwait(false);
+        await session.QueryAsync(finish.Request, cancellationToken).ConfigureAwait(false);
         // The pair-success may be committing meanwhile: set the flag on whatever creds are current then. Not cancelled with
         // the connection: the server's 515 right after the pair-success may end it before this runs, and the flag must stay.
         await UpdateCredsAsync("pairing code finished", current => current with { Registered = true }, CancellationToken.None).ConfigureAwait(false);
@@ -404,9 +401,7 @@ public sealed partial class AccountEngine
         try
         {
             await UploadPreKeysIfRequiredAsync(session, cancellationToken).ConfigureAwait(false);
-            await session.QueryAsync(id => new BinaryNode("iq",
-                [("id", id), ("to", Jid.ServerJid.ToString()), ("xmlns", "passive"), ("type", "set")], [new BinaryNode("active")]),
-                null, cancellationToken).ConfigureAwait(false);
+            await session.QueryAsync(new PassiveActiveSpec(), cancellationToken).ConfigureAwait(false);
         }
         catch (ProtocolException ex)
         {

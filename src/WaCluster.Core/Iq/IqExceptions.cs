@@ -18,3 +18,6 @@ public sealed class IqErrorException(string id, int code, string text)
 
 /// <summary>The connection ended while the request was waiting.</summary>
 public sealed class ConnectionClosedException(string message) : EngineException(message);
+
+/// <summary>The server's result to an iq lacks what its spec needs to read from it.</summary>
+public sealed class IqResponseException(string message) : EngineException(message);

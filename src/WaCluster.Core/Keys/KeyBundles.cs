@@ -5,25 +5,9 @@ using WaCluster.Signal.Keys;
 
 namespace WaCluster.Core.Keys;
 
-/// <summary>Pre-key bundle fetches (<c>encrypt</c> get <c>key</c>) for devices we have no session with.</summary>
+/// <summary>Pre-key bundles as the server (a key fetch) or a retrying device (its retry receipt) hands them out.</summary>
 public static class KeyBundles
 {
-    public static BinaryNode Query(string id, IEnumerable<Jid> devices) =>
-        new("iq", [("id", id), ("xmlns", "encrypt"), ("type", "get"), ("to", "@s.whatsapp.net")],
-            [new BinaryNode("key", [], devices.Select(d => new BinaryNode("user", [("jid", d.ToString())])).ToArray())]);
-
-    /// <summary>The bundles by device; devices the server answered with an error or a malformed entry are left out.</summary>
-    public static IReadOnlyDictionary<Jid, PreKeyBundle> Parse(BinaryNode response)
-    {
-        var bundles = new Dictionary<Jid, PreKeyBundle>();
-        foreach (var user in response.GetChild("list")?.GetChildren("user") ?? [])
-        {
-            if (!Jid.TryParse(user.GetAttribute("jid"), out var jid) || user.GetChild("error") is not null) continue;
-            if (TryParseBundle(user, out var bundle)) bundles[jid] = bundle;
-        }
-        return bundles;
-    }
-
     /// <summary>The bundle a retry receipt carries (registration beside &lt;keys&gt;), or null when it carries none or a malformed one.</summary>
     public static PreKeyBundle? FromRetryReceipt(BinaryNode receipt)
     {
@@ -32,7 +16,8 @@ public static class KeyBundles
         return TryParseBundle(user, out var bundle) ? bundle : null;
     }
 
-    private static bool TryParseBundle(BinaryNode user, out PreKeyBundle bundle)
+    /// <summary>One bundle from a <c>user</c> entry; false when a part is missing or has the wrong length.</summary>
+    internal static bool TryParseBundle(BinaryNode user, out PreKeyBundle bundle)
     {
         bundle = null!;
         var skey = user.GetChild("skey");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using WaCluster.Protocol.Binary;
-using WaCluster.Protocol.Jids;
 
 namespace WaCluster.Core.Media;
 
@@ -11,9 +10,6 @@ public sealed record MediaConnection(string Auth, IReadOnlyList<string> Hosts, T
 
     // The auth token grants uploads: keep it out of logs.
     public override string ToString() => $"MediaConnection({string.Join(", ", Hosts)}, ttl {Ttl})";
-
-    internal static BinaryNode Query(string id) =>
-        new("iq", [("id", id), ("type", "set"), ("xmlns", "w:m"), ("to", Jid.ServerJid.ToString())], [new BinaryNode("media_conn")]);
 
     internal static MediaConnection Parse(BinaryNode response, DateTimeOffset now)
     {

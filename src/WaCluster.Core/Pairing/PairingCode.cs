@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using WaCluster.Core.Connection;
+using WaCluster.Core.Iq;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;
 using WaCluster.Protocol.Jids;
@@ -66,22 +67,8 @@ public static class PairingCode
         return AesCtrCipher.Transform(key, wrapped.Slice(SaltLength, CounterLength), wrapped.Slice(SaltLength + CounterLength, Curve25519.KeyLength));
     }
 
-    /// <summary>Our companion_hello: the wrapped pairing ephemeral, our noise key and how the phone should list us.</summary>
-    public static BinaryNode CompanionHello(string id, Jid phone, byte[] wrappedEphemeral, byte[] noisePublicKey, BrowserDescription browser) =>
-        new("iq", [("id", id), ("to", "@s.whatsapp.net"), ("type", "set"), ("xmlns", "md")],
-        [
-            new BinaryNode("link_code_companion_reg", [("jid", phone.ToString()), ("stage", "companion_hello"), ("should_show_push_notification", "true")],
-            [
-                new BinaryNode("link_code_pairing_wrapped_companion_ephemeral_pub", [], (ReadOnlyMemory<byte>)wrappedEphemeral),
-                new BinaryNode("companion_server_auth_key_pub", [], (ReadOnlyMemory<byte>)noisePublicKey),
-                new BinaryNode("companion_platform_id", [], PairingQr.CompanionPlatformId(browser)),
-                new BinaryNode("companion_platform_display", [], $"{browser.Name} ({browser.Os})"),
-                new BinaryNode("link_code_pairing_nonce", [], "0"),
-            ]),
-        ]);
-
     /// <summary>The result of the phone's primary_hello: the adv secret to persist and the finish iq to send after.</summary>
-    public sealed record Finish(byte[] AdvSecret, Func<string, BinaryNode> BuildIq);
+    public sealed record Finish(byte[] AdvSecret, CompanionFinishSpec Request);
 
     /// <summary>
     /// Answers the phone's primary_hello: agree on a key with its ephemeral, encrypt our identity, its identity and
@@ -113,15 +100,7 @@ public static class PairingCode
         byte[] wrappedBundle = [.. bundleSalt, .. nonce, .. bundle];
         var advSecret = HKDF.DeriveKey(HashAlgorithmName.SHA256, [.. companionShared, .. identityShared, .. random], 32, [], AdvSecretInfo);
 
-        return new Finish(advSecret, id => new BinaryNode("iq", [("id", id), ("to", "@s.whatsapp.net"), ("type", "set"), ("xmlns", "md")],
-        [
-            new BinaryNode("link_code_companion_reg", [("jid", phone.ToString()), ("stage", "companion_finish")],
-            [
-                new BinaryNode("link_code_pairing_wrapped_key_bundle", [], (ReadOnlyMemory<byte>)wrappedBundle),
-                new BinaryNode("companion_identity_public", [], (ReadOnlyMemory<byte>)identity.PublicKey),
-                new BinaryNode("link_code_pairing_ref", [], (ReadOnlyMemory<byte>)reference),
-            ]),
-        ]));
+        return new Finish(advSecret, new CompanionFinishSpec(phone, wrappedBundle, identity.PublicKey, reference));
     }
 
     private static byte[] StretchCode(string code, ReadOnlySpan<byte> salt) =>

@@ -124,17 +124,21 @@ internal sealed class ConnectionSession(AccountEngine engine)
 
     public string NextTag() => _tags.Next();
 
-    public async Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every iq the engine waits for goes through here: sent under a fresh id, answered within
+    /// <see cref="EngineOptions.DefaultQueryTimeout"/>, its error or result read by <see cref="IqResponses"/>.
+    /// </summary>
+    public async Task<TResponse> QueryAsync<TResponse>(IIqSpec<TResponse> spec, CancellationToken cancellationToken)
     {
         var id = _tags.Next();
-        var node = build(id);
+        var node = spec.Build(id);
         if (node.GetAttribute("id") != id)
         {
-            throw new ArgumentException("the iq must carry the id it was built with", nameof(build));
+            throw new ArgumentException("the iq must carry the id it was built with", nameof(spec));
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        return await _iqs.RequestAsync(id, ct => SendAsync(node, ct), timeout ?? engine.Options.DefaultQueryTimeout, linked.Token)
-            .ConfigureAwait(false);
+        var response = await _iqs.RequestAsync(id, ct => SendAsync(node, ct), engine.Options.DefaultQueryTimeout, linked.Token).ConfigureAwait(false);
+        return IqResponses.Read(spec, id, response);
     }
 
     public ValueTask SendAsync(BinaryNode node, CancellationToken cancellationToken)
@@ -335,8 +339,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
                     End(new DisconnectInfo((int)DisconnectReason.TimedOut, "Connection was lost"));
                     return;
                 }
-                RunBeside("keep-alive", ct => QueryAsync(id => new BinaryNode("iq",
-                    [("id", id), ("to", Jid.ServerJid.ToString()), ("type", "get"), ("xmlns", "w:p")], [new BinaryNode("ping")]), null, ct), token);
+                RunBeside("keep-alive", ct => QueryAsync(new PingSpec(), ct), token);
             }
         }
         catch (OperationCanceledException)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using WaCluster.Core;
 using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
 using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
@@ -56,7 +57,7 @@ public sealed partial class AccountEngine
             }
             else if (!await new SessionCipher(transaction, address).HasOpenSessionAsync().ConfigureAwait(false))
             {
-                var fetched = KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, [device]), null, cancellationToken).ConfigureAwait(false));
+                var fetched = await session.QueryAsync(new KeyBundleFetchSpec([device]), cancellationToken).ConfigureAwait(false);
                 if (!fetched.TryGetValue(device, out var fresh)) return;
                 await new SessionBuilder(transaction, address).ProcessBundleAsync(fresh).ConfigureAwait(false);
             }

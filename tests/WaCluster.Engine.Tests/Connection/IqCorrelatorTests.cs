@@ -24,17 +24,6 @@ public sealed class IqCorrelatorTests
     }
 
     [Fact]
-    public async Task Error_response_is_a_typed_error_with_its_code()
-    {
-        var iqs = new IqCorrelator(_time);
-        var request = iqs.RequestAsync("e", _ => ValueTask.CompletedTask, TimeSpan.FromSeconds(5), default);
-        iqs.TryComplete(new BinaryNode("iq", [("id", "e"), ("type", "error")], [new BinaryNode("error", [("code", "406"), ("text", "not-acceptable")])]));
-        var error = await Assert.ThrowsAsync<IqErrorException>(() => request);
-        Assert.Equal(406, error.Code);
-        Assert.Contains("not-acceptable", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task No_response_times_out_with_a_typed_error()
     {
         var iqs = new IqCorrelator(_time);

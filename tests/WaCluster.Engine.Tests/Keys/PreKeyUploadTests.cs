@@ -1,3 +1,4 @@
+using WaCluster.Core.Iq;
 using WaCluster.Core;
 using WaCluster.Core.Creds;
 using WaCluster.Core.Keys;
@@ -26,7 +27,7 @@ public sealed class PreKeyUploadTests
         Assert.Equal((3u, 3u), (batch.Creds.NextPreKeyId, batch.Creds.FirstUnuploadedPreKeyId));
 
         // Re-encode and decode so the check reads what goes on the wire.
-        var iq = BinaryDecoder.Decode(BinaryEncoder.Encode(PreKeyUpload.BuildUpload(batch.Creds, batch.PreKeys, "up-1")));
+        var iq = BinaryDecoder.Decode(BinaryEncoder.Encode(new PreKeyUploadSpec(batch.Creds, batch.PreKeys).Build("up-1")));
         Assert.Equal(("up-1", "encrypt", "set", "@s.whatsapp.net"), (iq["id"], iq["xmlns"], iq["type"], iq["to"]));
         Assert.Equal(["registration", "type", "identity", "list", "skey"], iq.Children.AsSpan().ToArray().Select(c => c.Tag));
         var registration = iq.RequireChild("registration").Bytes.ToArray();
