@@ -31,22 +31,7 @@ internal static class GroupOutgoingMessage
         var distribution = rotate ? await builder.RotateAsync(name).ConfigureAwait(false) : await builder.CreateAsync(name).ConfigureAwait(false);
         var skmsg = await new GroupCipher(keys, name).EncryptAsync(MessagePadding.Pad(message.ToByteArray())).ConfigureAwait(false);
 
-        var missing = new List<Jid>();
-        foreach (var device in lackingSenderKey)
-        {
-            if (!await new SessionCipher(keys, SignalAddresses.Of(device)).HasOpenSessionAsync().ConfigureAwait(false)) missing.Add(device);
-        }
-        if (missing.Count > 0)
-        {
-            var bundles = await fetchBundles(missing).ConfigureAwait(false);
-            foreach (var device in missing)
-            {
-                if (bundles.TryGetValue(device, out var bundle))
-                {
-                    await new SessionBuilder(keys, SignalAddresses.Of(device)).ProcessBundleAsync(bundle).ConfigureAwait(false);
-                }
-            }
-        }
+        await DeviceSessions.EnsureAsync(keys, lackingSenderKey, fetchBundles).ConfigureAwait(false);
 
         var distributionMessage = MessagePadding.Pad(new Message
         {

@@ -20,22 +20,7 @@ internal static class OutgoingMessage
         string stanzaType = "text", string? mediaType = null)
     {
         var all = recipientDevices.Concat(ownDevices).ToArray();
-        var missing = new List<Jid>();
-        foreach (var device in all)
-        {
-            if (!await new SessionCipher(keys, SignalAddresses.Of(device)).HasOpenSessionAsync().ConfigureAwait(false)) missing.Add(device);
-        }
-        if (missing.Count > 0)
-        {
-            var bundles = await fetchBundles(missing).ConfigureAwait(false);
-            foreach (var device in missing)
-            {
-                if (bundles.TryGetValue(device, out var bundle))
-                {
-                    await new SessionBuilder(keys, SignalAddresses.Of(device)).ProcessBundleAsync(bundle).ConfigureAwait(false);
-                }
-            }
-        }
+        await DeviceSessions.EnsureAsync(keys, all, fetchBundles).ConfigureAwait(false);
 
         var forRecipient = MessagePadding.Pad(message.ToByteArray());
         var forOwn = MessagePadding.Pad(DeviceSentCopy(to, message).ToByteArray());
