@@ -40,6 +40,12 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan OfflineBurstTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The host announces received messages itself, from the state changes it journals (each carries the messages it
+    /// made durable): the engine then emits no <see cref="Core.Events.MessagesUpsert"/>, so they are not announced twice.
+    /// </summary>
+    public bool HostAnnouncesReceivedMessages { get; init; }
+
     /// <summary>How long a user's device list from usync is reused before it is asked again (Baileys: 5 minutes).</summary>
     public TimeSpan DeviceListLifetime { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -1,5 +1,4 @@
 using WaCluster.Core.Connection;
-using WaCluster.Core.Creds;
 
 namespace WaCluster.Core.Events;
 
@@ -23,6 +22,3 @@ public sealed record ConnectionUpdate(
     bool? IsNewLogin = null,
     DisconnectInfo? LastDisconnect = null,
     bool? ReceivedPendingNotifications = null) : EngineEvent("connection.update");
-
-/// <summary>Baileys' <c>creds.update</c>: the whole new credentials, already persisted.</summary>
-public sealed record CredsUpdate(AuthCreds Creds) : EngineEvent("creds.update");

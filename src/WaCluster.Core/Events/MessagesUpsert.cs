@@ -1,3 +1,4 @@
+using WaCluster.Core.Stanzas;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
 
@@ -17,15 +18,15 @@ public sealed record ReceivedMessage(WaMessageKey Key, Message Message, Jid Send
 public sealed record MessagesUpsert(IReadOnlyList<ReceivedMessage> Messages) : EngineEvent("messages.upsert");
 
 /// <summary>
-/// Baileys' <c>messages.update</c>: a known message changed: delivery status from a receipt (3 delivered, 4 read,
-/// 5 played), new content from an edit, or revoked.
+/// Baileys' <c>messages.update</c>: a known message changed: delivery status from a receipt, new content from an
+/// edit, or revoked.
 /// </summary>
-public sealed record MessageUpdate(WaMessageKey Key, int? Status = null, Message? EditedMessage = null, bool Revoked = false);
+public sealed record MessageUpdate(WaMessageKey Key, ReceiptStatus? Status = null, Message? EditedMessage = null, bool Revoked = false);
 
 public sealed record MessagesUpdate(IReadOnlyList<MessageUpdate> Updates) : EngineEvent("messages.update");
 
-/// <summary>Baileys' <c>message-receipt.update</c>: a group member's receipt for one of our group messages.</summary>
-public sealed record MessageReceiptUpdate(WaMessageKey Key, Jid User, string Type, DateTimeOffset Timestamp) : EngineEvent("message-receipt.update");
+/// <summary>Baileys' <c>message-receipt.update</c>: a group member's receipt (<see cref="Status"/>) for one of our group messages.</summary>
+public sealed record MessageReceiptUpdate(WaMessageKey Key, Jid User, ReceiptStatus Status, DateTimeOffset Timestamp) : EngineEvent("message-receipt.update");
 
 /// <summary>Baileys' <c>messages.reaction</c>: a reaction (empty text removes it) by <see cref="Sender"/> on <see cref="Target"/>.</summary>
 public sealed record MessagesReaction(WaMessageKey Target, Jid Sender, string Text) : EngineEvent("messages.reaction");

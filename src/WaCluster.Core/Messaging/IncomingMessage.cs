@@ -94,10 +94,4 @@ internal static class IncomingMessage
             throw new EngineException($"sender key distribution from {sender} in {group} is invalid: {ex.Message}", ex);
         }
     }
-
-    /// <summary>The delivery receipt for a decrypted message: to the sender's user, or to the group naming the author.</summary>
-    public static BinaryNode DeliveryReceipt(BinaryNode stanza) =>
-        stanza.GetJid("from") is { IsGroup: true } group
-            ? new("receipt", [("id", stanza.GetAttribute("id")), ("to", group.ToString()), ("participant", stanza.GetAttribute("participant"))])
-            : new("receipt", [("id", stanza.GetAttribute("id")), ("to", stanza.GetJid("from")?.ToNonAd().ToString())]);
 }

@@ -6,7 +6,6 @@ using WaCluster.Core.Iq;
 using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
-using WaCluster.Engine.Connection;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
@@ -75,58 +74,19 @@ public sealed partial class AccountEngine
     private Task<TResponse> GroupQueryAsync<TResponse>(IIqSpec<TResponse> spec, CancellationToken cancellationToken) =>
         (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(spec, cancellationToken);
 
-    /// <summary>
-    /// A w:gp2 notification: announced as group events, then acked. A membership change makes every member device get
-    /// our sender key again with the next message, so newly added devices can read it; a removal also replaces our
-    /// sender key (persisted before the ack), so the removed member cannot read what we send next.
-    /// </summary>
-    internal async Task OnGroupNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
-    {
-        var rotations = new List<Jid>();
-        try
-        {
-            foreach (var groupEvent in GroupNotifications.Parse(notification))
-            {
-                if (groupEvent is GroupParticipantsUpdate update)
-                {
-                    _senderKeyHolders.TryRemove(update.Id, out _);
-                    if (update.Action == "remove" && !update.Participants.Any(IsMe))
-                    {
-                        // Marked at once so a message sent meanwhile already rotates.
-                        ExpectRotation(update.Id);
-                        rotations.Add(update.Id);
-                    }
-                }
-                Emit(groupEvent);
-            }
-        }
-        catch (EngineException ex)
-        {
-            Emit(new EngineError("group notification " + notification.GetAttribute("id"), ex));
-        }
-        if (rotations.Count == 0)
-        {
-            await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        // Beside the read loop: the Signal lock may be held by a send waiting for an answer this loop must read.
-        session.RunBeside("sender key rotation", async ct =>
-        {
-            foreach (var group in rotations) await RotateSenderKeyAsync(group, ct).ConfigureAwait(false);
-            await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), ct).ConfigureAwait(false);
-        }, cancellationToken);
-    }
+    internal bool IsMe(Jid jid) => Creds.Me is { } me && (jid.IsSameUser(Jid.Parse(me.Id)) || (Jid.TryParse(me.Lid, out var lid) && jid.IsSameUser(lid)));
 
-    private bool IsMe(Jid jid) => Creds.Me is { } me && (jid.IsSameUser(Jid.Parse(me.Id)) || (Jid.TryParse(me.Lid, out var lid) && jid.IsSameUser(lid)));
+    /// <summary>A membership change: every member device gets our sender key again with the next message.</summary>
+    internal void ForgetSenderKeyHolders(Jid group) => _senderKeyHolders.TryRemove(group, out _);
 
-    private void ExpectRotation(Jid group)
+    internal void ExpectRotation(Jid group)
     {
         _pendingRotations[group] = 0;
         _senderKeyHolders.TryRemove(group, out _);
     }
 
     // Replaces our sender key of the group now, if we have one and a message has not rotated it meanwhile.
-    private async Task RotateSenderKeyAsync(Jid group, CancellationToken cancellationToken)
+    internal async Task RotateSenderKeyAsync(Jid group, CancellationToken cancellationToken)
     {
         if (Creds.Me is not { } contact) return;
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);

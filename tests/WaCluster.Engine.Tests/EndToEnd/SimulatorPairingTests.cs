@@ -106,8 +106,7 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         {
             await engine.QueryAsync(new KeyBundleFetchSpec([Jid.Parse(account.DeviceJid!)]));
         }
-        await engine.Events.NextAsync<CredsUpdate>(u => u.Creds.NextPreKeyId == 14, seconds: 30);
-        Assert.Equal(13, store.PreKeys.Count);
+        await persister.NextAsync(c => c.Creds?.NextPreKeyId == 14, seconds: 30);
         // The notification is acked once the upload is answered: wait for both.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         int count;
@@ -118,6 +117,8 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         }
         Assert.Equal(9, count);
         Assert.Equal(0, _host.Simulator.PendingCounts()[account.DeviceJid!]);
+        // The new keys are stored before they are uploaded, and the server's count shows the upload done.
+        Assert.Equal(13, store.PreKeys.Count);
         Assert.Equal(2, persister.Changes.Count(c => c.Cause == "pre-keys generated"));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));

@@ -1,9 +1,11 @@
 using WaCluster.Core;
+using WaCluster.Core.Connection;
 using WaCluster.Core.Creds;
 using WaCluster.Core.Groups;
 using WaCluster.Core.Iq;
 using WaCluster.Core.Keys;
 using WaCluster.Core.Media;
+using WaCluster.Core.Messaging;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 
