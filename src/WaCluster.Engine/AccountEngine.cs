@@ -1,10 +1,17 @@
 using System.Threading.Channels;
+using WaCluster.Core;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Keys;
+using WaCluster.Core.Messaging;
+using WaCluster.Core.Pairing;
+using WaCluster.Core.Stanzas;
+using WaCluster.Core.Usync;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Keys;
+using WaCluster.Engine.Handlers;
 using WaCluster.Engine.Messaging;
-using WaCluster.Engine.Pairing;
 using WaCluster.Engine.State;
 using WaCluster.Engine.Usync;
 using WaCluster.Protocol;
@@ -35,6 +42,7 @@ public sealed partial class AccountEngine
     private readonly ReceivedMessageWindow _received;
     private readonly DeviceListCache _deviceLists;
     private ConnectionSession? _session;
+    private RecentSentMessages? _recentSent;
     private (string Code, Jid Phone)? _pendingCode;
 
     public AccountEngine(AuthCreds creds, ISignalProtocolStore keys, IEngineStatePersister persister, EngineOptions options,
@@ -50,6 +58,7 @@ public sealed partial class AccountEngine
         _transports = transports ?? new WebSocketTransportFactory(options, creds.NoiseKey);
         _time = time ?? TimeProvider.System;
         _backoff = backoff ?? ReconnectBackoff.Default;
+        Stanzas = StanzaTable.For(this);
     }
 
     public EngineOptions Options { get; }
@@ -99,9 +108,9 @@ public sealed partial class AccountEngine
         await CommitAsync("signed pre-key", Creds, transaction, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends an iq on the current connection and waits for its response (typed error on timeout or error).</summary>
-    public Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(build, timeout, cancellationToken);
+    /// <summary>Sends the iq of <paramref name="spec"/> on the current connection and reads its answer (typed error on timeout or error).</summary>
+    public Task<TResponse> QueryAsync<TResponse>(IIqSpec<TResponse> spec, CancellationToken cancellationToken = default) =>
+        (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(spec, cancellationToken);
 
     public ValueTask SendNodeAsync(BinaryNode node, CancellationToken cancellationToken = default) =>
         (_session ?? throw new ConnectionClosedException("not connected")).SendAsync(node, cancellationToken);
@@ -121,8 +130,7 @@ public sealed partial class AccountEngine
             if (missing.Length > 0)
             {
                 var sid = session.NextTag();
-                var fetched = UsyncQuery.ParseDevices(await session.QueryAsync(id => UsyncQuery.Devices(id, sid, missing), null, cancellationToken)
-                    .ConfigureAwait(false));
+                var fetched = await session.QueryAsync(new UsyncDevicesSpec(sid, missing), cancellationToken).ConfigureAwait(false);
                 foreach (var user in fetched) _deviceLists.Add(user);
                 LearnContacts(fetched.Select(u => new ContactInfo(u.User, Lid: u.Lid)));
             }
@@ -140,8 +148,7 @@ public sealed partial class AccountEngine
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var sid = session.NextTag();
-        var results = UsyncQuery.ParseContacts(await session.QueryAsync(id => UsyncQuery.Contacts(id, sid, phoneNumbers), null, cancellationToken)
-            .ConfigureAwait(false));
+        var results = await session.QueryAsync(new UsyncContactsSpec(sid, phoneNumbers), cancellationToken).ConfigureAwait(false);
         LearnContacts(results.Where(r => r.Exists).Select(r => new ContactInfo(r.Jid)));
         return results;
     }
@@ -186,7 +193,7 @@ public sealed partial class AccountEngine
         {
             var transaction = new SignalStoreTransaction(_keys);
             var stanza = await OutgoingMessage.EncryptAsync(transaction, Creds, id, recipient, message, recipientDevices, ownDevices,
-                async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
+                missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken),
                 kind.Type, kind.MediaType).ConfigureAwait(false);
             await CommitAsync("message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
             ack = await SendExpectingAckAsync(session, MessageKinds.WithEdit(stanza, kind.Edit), id, cancellationToken).ConfigureAwait(false);
@@ -219,66 +226,43 @@ public sealed partial class AccountEngine
     /// <summary>The dedupe keys of recently received messages (for a snapshot of the account state).</summary>
     public IReadOnlyList<string> ReceivedMessageKeys => _received.ToList();
 
-    /// <summary>
-    /// Decrypts a 1:1 message, persists the session change with its id, announces it, then receipts and acks it. A
-    /// message seen before (redelivered) is receipted and acked again but neither decrypted nor announced.
-    /// </summary>
-    internal async Task OnMessageAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)
-    {
-        var me = Creds.Me is { } contact ? Jid.Parse(contact.Id) : default;
-        if (me.IsEmpty || stanza.GetChildren("enc").Any() == false)
-        {
-            // Nothing we can decrypt (e.g. a bare placeholder): acked so the server does not redeliver it.
-            await session.SendAsync(StanzaAcks.For(stanza, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var sender = stanza.GetJid("participant") ?? stanza.GetJid("from");
-            if (sender is not { } known || !_received.Contains(ReceivedMessageWindow.KeyOf(known.ToString(), stanza.GetAttribute("id") ?? string.Empty)))
-            {
-                var transaction = new SignalStoreTransaction(_keys);
-                var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
-                await CommitAsync("message received", Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
-                session.Publish(messages);
-                AnnounceChanges(messages);
-                LearnContacts(messages.Where(m => !m.Key.FromMe && m.PushName is { Length: > 0 }).Select(m => new ContactInfo(m.Sender, Notify: m.PushName)));
-            }
-            await session.SendAsync(IncomingMessage.DeliveryReceipt(stanza), cancellationToken).ConfigureAwait(false);
-        }
-        catch (EngineException ex)
-        {
-            // Reported, then the sender is asked to encrypt again; the stanza is still acked.
-            Emit(new EngineError("message " + stanza.GetAttribute("id"), ex));
-            if (ex.InnerException is SignalException) await RequestRetryAsync(session, stanza, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _signalLock.Release();
-        }
-        await session.SendAsync(StanzaAcks.For(stanza, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Unlinks this device from the account and ends the run with 401, as Baileys' logout does.</summary>
     public async Task LogoutAsync(CancellationToken cancellationToken = default)
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
         if (Creds.Me is { } me)
         {
-            await session.SendAsync(new BinaryNode("iq", [("to", "@s.whatsapp.net"), ("type", "set"), ("id", session.NextTag()), ("xmlns", "md")],
-                [new BinaryNode("remove-companion-device", [("jid", me.Id), ("reason", "user_initiated")])]), cancellationToken).ConfigureAwait(false);
+            // Not waited for, as Baileys does: the session ends right after.
+            await session.SendAsync(new RemoveCompanionDeviceSpec(me.Id).Build(session.NextTag()), cancellationToken).ConfigureAwait(false);
         }
         session.End(new DisconnectInfo((int)DisconnectReason.LoggedOut, "Intentional Logout"));
     }
 
     internal TimeProvider Time => _time;
 
+    /// <summary>Held while Signal state is read and changed: decrypting, encrypting, rotating sender keys.</summary>
+    internal SemaphoreSlim SignalLock => _signalLock;
+
+    internal ISignalProtocolStore KeyStore => _keys;
+
+    internal ReceivedMessageWindow Received => _received;
+
+    internal DeviceListCache DeviceLists => _deviceLists;
+
+    /// <summary>Our messages that a retry receipt may ask for again.</summary>
+    internal RecentSentMessages RecentSent => LazyInitializer.EnsureInitialized(ref _recentSent, () => new RecentSentMessages(_time));
+
+    /// <summary>The code and phone of a pairing-code request waiting for the phone's primary_hello.</summary>
+    internal (string Code, Jid Phone)? PendingCode => _pendingCode;
+
+    /// <summary>Which handler takes each stanza, shared by every connection of this engine.</summary>
+    internal StanzaRouter<StanzaRoute> Stanzas { get; }
+
     internal INodeTransportFactory Transports => _transports;
 
     internal void Emit(EngineEvent engineEvent) => _events.Writer.TryWrite(engineEvent);
 
-    /// <summary>Persists new creds (and key changes), then makes them current and announces them.</summary>
+    /// <summary>Persists new creds (and key changes), then makes them current; the persister is the one path creds travel.</summary>
     internal async Task CommitAsync(string cause, AuthCreds creds, SignalStoreTransaction? keys, CancellationToken cancellationToken,
         IReadOnlyList<ReceivedMessage>? receivedMessages = null)
     {
@@ -295,11 +279,10 @@ public sealed partial class AccountEngine
         {
             _commitLock.Release();
         }
-        Emit(new CredsUpdate(creds));
     }
 
     /// <summary>Derives new creds from the current ones inside the commit lock, so two concurrent updates never lose one another.</summary>
-    private async Task UpdateCredsAsync(string cause, Func<AuthCreds, AuthCreds> change, CancellationToken cancellationToken)
+    internal async Task UpdateCredsAsync(string cause, Func<AuthCreds, AuthCreds> change, CancellationToken cancellationToken)
     {
         AuthCreds updated;
         await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -313,27 +296,18 @@ public sealed partial class AccountEngine
         {
             _commitLock.Release();
         }
-        Emit(new CredsUpdate(updated));
     }
 
     /// <summary>Asks the server how many pre-keys it holds and tops them up (all 812 at registration).</summary>
     internal async Task UploadPreKeysIfRequiredAsync(ConnectionSession session, CancellationToken cancellationToken)
     {
-        var serverCount = PreKeyUpload.ParseCount(await session.QueryAsync(PreKeyUpload.CountQuery, null, cancellationToken).ConfigureAwait(false));
-        var count = PreKeyUpload.CountToUpload(serverCount, Options);
+        var serverCount = await session.QueryAsync(new PreKeyCountSpec(), cancellationToken).ConfigureAwait(false);
+        var count = PreKeyUpload.CountToUpload(serverCount, Options.InitialPreKeyCount, Options.MinPreKeyCount);
         if (count > 0) await UploadPreKeysAsync(session, count, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The server says it runs low (encrypt notification): top up unless it still holds enough.</summary>
-    internal async Task OnPreKeyCountNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
-    {
-        var count = PreKeyUpload.ParseCount(notification);
-        if (count < Options.MinPreKeyCount) await UploadPreKeysAsync(session, Options.MinPreKeyCount, cancellationToken).ConfigureAwait(false);
-        await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
-    }
-
     // One upload at a time, so two triggers never hand out the same ids.
-    private async Task UploadPreKeysAsync(ConnectionSession session, int count, CancellationToken cancellationToken)
+    internal async Task UploadPreKeysAsync(ConnectionSession session, int count, CancellationToken cancellationToken)
     {
         await _uploadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -346,7 +320,7 @@ public sealed partial class AccountEngine
             }
             // Keys are durable before the server can hand them out to senders.
             await CommitAsync("pre-keys generated", batch.Creds, transaction, cancellationToken).ConfigureAwait(false);
-            await session.QueryAsync(id => PreKeyUpload.BuildUpload(batch.Creds, batch.PreKeys, id), null, cancellationToken).ConfigureAwait(false);
+            await session.QueryAsync(new PreKeyUploadSpec(batch.Creds, batch.PreKeys), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -368,51 +342,7 @@ public sealed partial class AccountEngine
         var session = _session ?? throw new ConnectionClosedException("not connected");
         _pendingCode = (code, phone);
         var wrapped = PairingCode.Wrap(code, Creds.PairingEphemeralKey.PublicKey);
-        await session.QueryAsync(id => PairingCode.CompanionHello(id, phone, wrapped, Creds.NoiseKey.PublicKey, Options.Browser), null, cancellationToken)
-            .ConfigureAwait(false);
+        await session.QueryAsync(new CompanionHelloSpec(phone, wrapped, Creds.NoiseKey.PublicKey, Options.Browser), cancellationToken).ConfigureAwait(false);
         return code;
-    }
-
-    /// <summary>The phone entered our code: derive the adv secret, persist it, then finish so the pair-success can come.</summary>
-    internal async Task OnPrimaryHelloAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
-    {
-        await session.SendAsync(StanzaAcks.For(notification, null), cancellationToken).ConfigureAwait(false);
-        if (_pendingCode is not var (code, phone)) throw new PairingException(PairingError.Malformed, "primary_hello without a pairing code request");
-        var finish = PairingCode.CompanionFinish(notification, code, Creds.PairingEphemeralKey, Creds.SignedIdentityKey, phone);
-        await CommitAsync("pairing code secret", Creds with { AdvSecretKey = finish.AdvSecret }, null, cancellationToken).ConfigureAwait(false);
-        await session.QueryAsync(finish.BuildIq, null, cancellationToken).ConfigureAwait(false);
-        // The pair-success may be committing meanwhile: set the flag on whatever creds are current then. Not cancelled with
-        // the connection: the server's 515 right after the pair-success may end it before this runs, and the flag must stay.
-        await UpdateCredsAsync("pairing code finished", current => current with { Registered = true }, CancellationToken.None).ConfigureAwait(false);
-    }
-
-    internal async Task AcceptPairingAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken)
-    {
-        PairingOutcome? outcome = null;
-        await UpdateCredsAsync("paired", current => (outcome = PairSuccess.Process(stanza, current)).Creds, cancellationToken).ConfigureAwait(false);
-        Emit(new ConnectionUpdate(IsNewLogin: true));
-        await session.SendAsync(outcome!.Reply, cancellationToken).ConfigureAwait(false);
-    }
-
-    internal async Task CompleteLoginAsync(ConnectionSession session, BinaryNode success, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await UploadPreKeysIfRequiredAsync(session, cancellationToken).ConfigureAwait(false);
-            await session.QueryAsync(id => new BinaryNode("iq",
-                [("id", id), ("to", Jid.ServerJid.ToString()), ("xmlns", "passive"), ("type", "set")], [new BinaryNode("active")]),
-                null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProtocolException ex)
-        {
-            // Like Baileys: a failed key check does not keep the account offline.
-            Emit(new EngineError("login key upload", ex));
-        }
-        if (Creds.Me is { } me && success.GetAttribute("lid") is { } lid && lid != me.Lid)
-        {
-            await CommitAsync("own lid", Creds with { Me = me with { Lid = lid } }, null, cancellationToken).ConfigureAwait(false);
-        }
-        session.MarkOpen();
-        Emit(new ConnectionUpdate(ConnectionState.Open));
     }
 }

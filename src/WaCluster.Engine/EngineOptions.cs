@@ -1,3 +1,4 @@
+using WaCluster.Core.Connection;
 using WaCluster.Protocol.Noise.Certificates;
 
 namespace WaCluster.Engine;
@@ -18,6 +19,9 @@ public sealed record EngineOptions
 
     public string CountryCode { get; init; } = "US";
 
+    /// <summary>What the ClientPayload and the pairing stanzas announce of this client.</summary>
+    public ClientIdentity Identity => new(Version, Browser, CountryCode, SyncFullHistory);
+
     /// <summary>Ask the phone for the full history at linking (Baileys' syncFullHistory).</summary>
     public bool SyncFullHistory { get; init; } = true;
 
@@ -35,6 +39,12 @@ public sealed record EngineOptions
     /// buffer timeout): then what was held is announced anyway and later messages pass straight through.
     /// </summary>
     public TimeSpan OfflineBurstTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The host announces received messages itself, from the state changes it journals (each carries the messages it
+    /// made durable): the engine then emits no <see cref="Core.Events.MessagesUpsert"/>, so they are not announced twice.
+    /// </summary>
+    public bool HostAnnouncesReceivedMessages { get; init; }
 
     /// <summary>How long a user's device list from usync is reused before it is asked again (Baileys: 5 minutes).</summary>
     public TimeSpan DeviceListLifetime { get; init; } = TimeSpan.FromMinutes(5);
@@ -65,6 +75,3 @@ public sealed record EngineOptions
     /// <summary>Where encrypted and decrypted media are staged while they stream; null is the system temp directory.</summary>
     public string? MediaTempDirectory { get; init; }
 }
-
-/// <summary>The browser triple Baileys calls <c>browser</c>: operating system, browser name, os version.</summary>
-public sealed record BrowserDescription(string Os, string Name, string OsVersion);

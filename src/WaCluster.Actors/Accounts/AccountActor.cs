@@ -8,7 +8,7 @@ using WaCluster.Actors.Connection;
 using WaCluster.Actors.Metrics;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
-using WaCluster.Engine.Creds;
+using WaCluster.Core.Creds;
 using WaCluster.Protocol.Proto;
 
 namespace WaCluster.Actors.Accounts;

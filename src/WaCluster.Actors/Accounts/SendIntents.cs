@@ -1,7 +1,8 @@
 using Google.Protobuf;
 using WaCluster.Contracts.Proto;
+using WaCluster.Core;
+using WaCluster.Core.Messaging;
 using WaCluster.Engine;
-using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
 

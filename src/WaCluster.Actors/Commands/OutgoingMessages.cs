@@ -1,11 +1,11 @@
 using Google.Protobuf;
 using WaCluster.Contracts.Proto;
-using WaCluster.Engine.Media;
+using WaCluster.Core.Media;
 using WaMessage = WaCluster.Protocol.Proto.Message;
 using WaMessageKey = WaCluster.Protocol.Proto.MessageKey;
 using WaProtocolMessage = WaCluster.Protocol.Proto.Message.Types.ProtocolMessage;
 using ContractMediaKind = WaCluster.Contracts.Proto.MediaKind;
-using EngineMediaKind = WaCluster.Engine.Media.MediaKind;
+using EngineMediaKind = WaCluster.Core.Media.MediaKind;
 
 namespace WaCluster.Actors.Commands;
 

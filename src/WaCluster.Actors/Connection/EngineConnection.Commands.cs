@@ -3,13 +3,14 @@ using Google.Protobuf;
 using WaCluster.Actors.Commands;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Core;
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
 using WaCluster.Engine;
-using WaCluster.Engine.Connection;
-using WaCluster.Engine.Events;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Jids;
 using WaMessage = WaCluster.Protocol.Proto.Message;
-using EnginePresenceKind = WaCluster.Engine.Presence.PresenceKind;
+using EnginePresenceKind = WaCluster.Core.Presence.PresenceKind;
 
 namespace WaCluster.Actors.Connection;
 

@@ -3,15 +3,17 @@ using Akka.Event;
 using WaCluster.Actors.Metrics;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Messaging;
 using WaCluster.Engine;
-using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
 using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
 using WaCluster.Signal.Stores;
-using EngineConnectionState = WaCluster.Engine.Events.ConnectionState;
+using EngineConnectionState = WaCluster.Core.Events.ConnectionState;
 
 namespace WaCluster.Actors.Connection;
 

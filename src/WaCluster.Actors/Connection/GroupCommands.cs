@@ -1,8 +1,8 @@
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Core.Groups;
+using WaCluster.Core.Iq;
 using WaCluster.Engine;
-using WaCluster.Engine.Groups;
-using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 
 namespace WaCluster.Actors.Connection;
@@ -54,9 +54,7 @@ internal static class GroupCommands
                     .ConfigureAwait(false);
             case GroupAction.Leave:
                 var left = GroupJid(command);
-                await engine.QueryAsync(id => new BinaryNode("iq", [("id", id), ("to", "@" + JidServer.Group), ("type", "set"), ("xmlns", "w:g2")],
-                    [new BinaryNode("leave", [], [new BinaryNode("group", [("id", left.ToString())])])]), cancellationToken: cancellationToken)
-                    .ConfigureAwait(false);
+                await engine.QueryAsync(new GroupLeaveSpec(left), cancellationToken).ConfigureAwait(false);
                 result.GroupJid = left.ToString();
                 return result;
             default:

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using WaCluster.Contracts.Proto;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Events;
 using WaMessage = WaCluster.Protocol.Proto.Message;
 using ProtocolType = WaCluster.Protocol.Proto.Message.Types.ProtocolMessage.Types.Type;
 

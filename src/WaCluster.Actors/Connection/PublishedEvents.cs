@@ -1,7 +1,8 @@
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
-using WaCluster.Engine.Events;
-using EngineGroupsUpdate = WaCluster.Engine.Events.GroupsUpdate;
+using WaCluster.Core.Events;
+using WaCluster.Core.Stanzas;
+using EngineGroupsUpdate = WaCluster.Core.Events.GroupsUpdate;
 
 namespace WaCluster.Actors.Connection;
 
@@ -15,7 +16,7 @@ internal static class PublishedEvents
     public static IEnumerable<IAccountEvent> From(string accountId, EngineEvent engineEvent) => engineEvent switch
     {
         MessagesUpdate updates => updates.Updates
-            .Where(update => update.Key.FromMe && update.Status is not null && StatusOf(update.Status.Value) != MessageStatus.Unspecified)
+            .Where(update => update.Key.FromMe && update.Status is not null)
             .Select(update => new MessageStatusChanged
             {
                 AccountId = accountId,
@@ -23,14 +24,14 @@ internal static class PublishedEvents
                 MessageId = update.Key.Id,
                 Status = StatusOf(update.Status!.Value),
             }),
-        MessageReceiptUpdate receipt when ReceiptStatus(receipt.Type) is var status and not MessageStatus.Unspecified =>
+        MessageReceiptUpdate receipt =>
         [
             new MessageStatusChanged
             {
                 AccountId = accountId,
                 ChatJid = receipt.Key.RemoteJid.ToString(),
                 MessageId = receipt.Key.Id,
-                Status = status,
+                Status = StatusOf(receipt.Status),
                 ParticipantJid = receipt.User.ToString(),
             },
         ],
@@ -98,20 +99,11 @@ internal static class PublishedEvents
         }
     }
 
-    // Baileys' WAMessageStatus numbers, which the engine reports: 3 delivery ack, 4 read, 5 played.
-    private static MessageStatus StatusOf(int status) => status switch
+    private static MessageStatus StatusOf(ReceiptStatus status) => status switch
     {
-        3 => MessageStatus.Delivered,
-        4 => MessageStatus.Read,
-        5 => MessageStatus.Played,
-        _ => MessageStatus.Unspecified,
-    };
-
-    private static MessageStatus ReceiptStatus(string type) => type switch
-    {
-        "delivery" or "" => MessageStatus.Delivered,
-        "read" or "read-self" => MessageStatus.Read,
-        "played" or "played-self" => MessageStatus.Played,
+        ReceiptStatus.Delivered => MessageStatus.Delivered,
+        ReceiptStatus.Read => MessageStatus.Read,
+        ReceiptStatus.Played => MessageStatus.Played,
         _ => MessageStatus.Unspecified,
     };
 

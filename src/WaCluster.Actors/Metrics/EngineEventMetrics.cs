@@ -1,5 +1,6 @@
+using WaCluster.Core;
+using WaCluster.Core.Events;
 using WaCluster.Engine;
-using WaCluster.Engine.Events;
 using WaCluster.Signal;
 
 namespace WaCluster.Actors.Metrics;

@@ -1,7 +1,11 @@
 using System.Threading.Channels;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Pairing;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Messaging;
-using WaCluster.Engine.Pairing;
+using WaCluster.Engine.Handlers;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -23,8 +27,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
     private readonly MessageTags _tags = new();
     private readonly OfflineBurstBuffer _burst = new();
 
-    // Messages (and the offline marker after them) are handled in arrival order on their own task, not in the read
-    // loop: one may wait for the Signal lock that a send holds while it waits for a server answer only this loop reads.
+    // Ordered handlers (messages, and the offline marker after them) run here one by one in arrival order.
     private readonly Channel<(BinaryNode Node, Func<CancellationToken, Task> Work)> _ordered =
         Channel.CreateUnbounded<(BinaryNode, Func<CancellationToken, Task>)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ServerAckClock _ackClock = new(engine.Time);
@@ -49,14 +52,15 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }, _stop.Token);
     }
 
-    /// <summary>Announces received messages, or holds them until the offline burst ends.</summary>
+    /// <summary>Announces received messages, or holds them until the offline burst ends; not when the host announces them.</summary>
     public void Publish(IReadOnlyList<ReceivedMessage> messages)
     {
-        if (messages.Count > 0 && !_burst.TryHold(messages)) engine.Emit(new MessagesUpsert(messages));
+        if (messages.Count == 0 || engine.Options.HostAnnouncesReceivedMessages) return;
+        if (!_burst.TryHold(messages)) engine.Emit(new MessagesUpsert(messages));
     }
 
-    // Held messages are already persisted and acked: they are announced even when the marker never comes.
-    private void FlushBurst()
+    /// <summary>Ends the offline burst: held messages are already persisted and acked, so they are announced even when the marker never comes.</summary>
+    public void FlushBurst()
     {
         var held = _burst.Flush();
         if (held.Count > 0) engine.Emit(new MessagesUpsert(held));
@@ -70,7 +74,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
         engine.Emit(new ConnectionUpdate(ConnectionState.Connecting));
         try
         {
-            var payload = ClientPayloadFactory.ForCreds(engine.Creds, engine.Options);
+            var payload = ClientPayloadFactory.ForCreds(engine.Creds, engine.Options.Identity);
             _transport = await engine.Transports.ConnectAsync(payload, engine.Creds.RoutingInfo, token).ConfigureAwait(false);
             Touch();
             _ = KeepAliveAsync(token);
@@ -121,17 +125,21 @@ internal sealed class ConnectionSession(AccountEngine engine)
 
     public string NextTag() => _tags.Next();
 
-    public async Task<BinaryNode> QueryAsync(Func<string, BinaryNode> build, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every iq the engine waits for goes through here: sent under a fresh id, answered within
+    /// <see cref="EngineOptions.DefaultQueryTimeout"/>, its error or result read by <see cref="IqResponses"/>.
+    /// </summary>
+    public async Task<TResponse> QueryAsync<TResponse>(IIqSpec<TResponse> spec, CancellationToken cancellationToken)
     {
         var id = _tags.Next();
-        var node = build(id);
+        var node = spec.Build(id);
         if (node.GetAttribute("id") != id)
         {
-            throw new ArgumentException("the iq must carry the id it was built with", nameof(build));
+            throw new ArgumentException("the iq must carry the id it was built with", nameof(spec));
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        return await _iqs.RequestAsync(id, ct => SendAsync(node, ct), timeout ?? engine.Options.DefaultQueryTimeout, linked.Token)
-            .ConfigureAwait(false);
+        var response = await _iqs.RequestAsync(id, ct => SendAsync(node, ct), engine.Options.DefaultQueryTimeout, linked.Token).ConfigureAwait(false);
+        return IqResponses.Read(spec, id, response);
     }
 
     public ValueTask SendAsync(BinaryNode node, CancellationToken cancellationToken)
@@ -148,89 +156,20 @@ internal sealed class ConnectionSession(AccountEngine engine)
         if (Interlocked.CompareExchange(ref _ended, info, null) is null) _stop.Cancel();
     }
 
+    // Every stanza goes to its one handler (see StanzaTable), run as the table says.
     private async Task DispatchAsync(BinaryNode node, CancellationToken token)
     {
-        switch (node.Tag)
+        if (engine.Stanzas.Resolve(node) is not { } route) return;
+        switch (route.Mode)
         {
-            case "iq" when node.GetChild("pair-device") is { } pairDevice && node.GetAttribute("type") == "set":
-                await SendAsync(IqResult(node), token).ConfigureAwait(false);
-                StartQrLoop(pairDevice, token);
+            case Dispatch.Ordered:
+                _ordered.Writer.TryWrite((node, ct => route.HandleAsync(this, node, ct)));
                 break;
-            case "iq" when node.GetChild("pair-success") is not null:
-                _qrLoop?.Cancel();
-                try
-                {
-                    await engine.AcceptPairingAsync(this, node, token).ConfigureAwait(false);
-                }
-                catch (PairingException ex)
-                {
-                    End(new DisconnectInfo((int)DisconnectReason.BadSession, ex.Message, ex));
-                }
+            case Dispatch.Beside:
+                RunBeside(route.Name, ct => route.HandleAsync(this, node, ct), token);
                 break;
-            case "iq" when node.GetAttribute("type") == "get" && node.GetAttribute("xmlns") == "urn:xmpp:ping":
-                await SendAsync(IqResult(node), token).ConfigureAwait(false);
-                break;
-            case "success":
-                _qrLoop?.Cancel();
-                RunBeside("login", ct => engine.CompleteLoginAsync(this, node, ct), token);
-                break;
-            case "stream:error":
-                End(StreamErrors.FromStreamError(node));
-                break;
-            case "failure":
-                End(StreamErrors.FromFailure(node));
-                break;
-            case "xmlstreamend":
-                End(new DisconnectInfo((int)DisconnectReason.ConnectionClosed, "Connection Terminated by Server"));
-                break;
-            case "ib":
-                await OnInfoBroadcastAsync(node, token).ConfigureAwait(false);
-                break;
-            case "notification" when node.GetAttribute("type") == "encrypt" && IsFromServer(node) && node.GetChild("count") is not null:
-                // Acked only after the new keys are persisted and uploaded.
-                RunBeside("pre-key refill", ct => engine.OnPreKeyCountNotificationAsync(this, node, ct), token);
-                break;
-            case "notification" when node.GetAttribute("type") == "link_code_companion_reg"
-                && node.GetChild("link_code_companion_reg")?.GetAttribute("stage") == "primary_hello":
-                RunBeside("pairing code", ct => engine.OnPrimaryHelloAsync(this, node, ct), token);
-                break;
-            case "message":
-                // In arrival order, since ratchets must advance in that order.
-                _ordered.Writer.TryWrite((node, ct => engine.OnMessageAsync(this, node, ct)));
-                break;
-            case "notification" when node.GetAttribute("type") == "w:gp2":
-                await engine.OnGroupNotificationAsync(this, node, token).ConfigureAwait(false);
-                break;
-            case "receipt" when node.GetAttribute("type") == "retry":
-                // Beside the read loop: answering may fetch a bundle, whose answer this loop must read.
-                RunBeside("retry receipt", ct => engine.OnRetryReceiptAsync(this, node, ct), token);
-                break;
-            case "receipt" when node.GetAttribute("type") == "server-error":
-                // Beside the read loop: answering re-uploads the media and may need a media_conn answer.
-                RunBeside("media re-upload request", ct => engine.OnMediaRetryRequestAsync(this, node, ct), token);
-                break;
-            case "notification" when node.GetAttribute("type") == "mediaretry":
-                await engine.OnMediaRetryNotificationAsync(this, node, token).ConfigureAwait(false);
-                break;
-            case "receipt":
-                await engine.OnReceiptAsync(this, node, token).ConfigureAwait(false);
-                break;
-            case "ack" when node.GetAttribute("class") == "message":
-                if (node.GetAttribute("id") is { } acked && _ackClock.Acked(acked) is { } latency)
-                {
-                    engine.Emit(new MessageServerAck(acked, latency, node.GetAttribute("error")));
-                }
-                MessageAcks.TryComplete(node);
-                break;
-            case "presence" or "chatstate":
-                engine.OnPresence(node);
-                break;
-            case "notification" when node.GetAttribute("type") == "devices":
-                await engine.OnDevicesNotificationAsync(this, node, token).ConfigureAwait(false);
-                break;
-            case "notification" or "call":
-                // Handled in later slices; acked now so the server does not redeliver them forever.
-                await SendAsync(StanzaAcks.For(node, engine.Creds.Me?.Id), token).ConfigureAwait(false);
+            default:
+                await route.HandleAsync(this, node, token).ConfigureAwait(false);
                 break;
         }
     }
@@ -266,34 +205,8 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }
     }
 
-    private async Task OnInfoBroadcastAsync(BinaryNode node, CancellationToken token)
-    {
-        if (node.GetChild("offline_preview") is not null)
-        {
-            await SendAsync(new BinaryNode("ib", [], [new BinaryNode("offline_batch", [("count", "100")])]), token).ConfigureAwait(false);
-        }
-        else if (node.GetChild("offline") is not null)
-        {
-            // After the backlog messages before it are handled.
-            _ordered.Writer.TryWrite((node, _ =>
-            {
-                FlushBurst();
-                engine.Emit(new ConnectionUpdate(ReceivedPendingNotifications: true));
-                return Task.CompletedTask;
-            }));
-        }
-        else if (node.GetChild("edge_routing")?.GetChild("routing_info") is { ContentKind: NodeContentKind.Bytes } routing)
-        {
-            await engine.CommitAsync("routing info", engine.Creds with { RoutingInfo = routing.Bytes.ToArray() }, null, token)
-                .ConfigureAwait(false);
-        }
-        else if (node.GetChild("downgrade_webclient") is not null)
-        {
-            End(new DisconnectInfo((int)DisconnectReason.MultideviceMismatch, "Multi-device beta not joined"));
-        }
-    }
-
-    private void StartQrLoop(BinaryNode pairDevice, CancellationToken token)
+    /// <summary>Shows the refs of <paramref name="pairDevice"/> as QR codes, each for its lifetime; when they run out the connection ends (408).</summary>
+    public void StartQrLoop(BinaryNode pairDevice, CancellationToken token)
     {
         var refs = pairDevice.GetChildren("ref").Select(r => r.ContentAsString ?? string.Empty).ToArray();
         var rotation = new QrRotation(refs, engine.Options.FirstQrTimeout, engine.Options.LaterQrTimeout);
@@ -318,6 +231,12 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }, token);
     }
 
+    /// <summary>Pairing succeeded or login began: no more QR codes.</summary>
+    public void StopQrLoop() => _qrLoop?.Cancel();
+
+    /// <summary>How long the server took to ack our message <paramref name="messageId"/>, or null when it was not timed.</summary>
+    public TimeSpan? AckLatency(string messageId) => _ackClock.Acked(messageId);
+
     private async Task KeepAliveAsync(CancellationToken token)
     {
         var interval = engine.Options.KeepAliveInterval;
@@ -332,8 +251,7 @@ internal sealed class ConnectionSession(AccountEngine engine)
                     End(new DisconnectInfo((int)DisconnectReason.TimedOut, "Connection was lost"));
                     return;
                 }
-                RunBeside("keep-alive", ct => QueryAsync(id => new BinaryNode("iq",
-                    [("id", id), ("to", Jid.ServerJid.ToString()), ("type", "get"), ("xmlns", "w:p")], [new BinaryNode("ping")]), null, ct), token);
+                RunBeside("keep-alive", ct => QueryAsync(new PingSpec(), ct), token);
             }
         }
         catch (OperationCanceledException)
@@ -361,10 +279,6 @@ internal sealed class ConnectionSession(AccountEngine engine)
             }
         }, CancellationToken.None);
 
-    private static bool IsFromServer(BinaryNode node) => node.GetAttribute("from") is "s.whatsapp.net" or "@s.whatsapp.net";
-
     private void Touch() => Interlocked.Exchange(ref _lastReceivedTicks, engine.Time.GetUtcNow().UtcTicks);
 
-    private static BinaryNode IqResult(BinaryNode request) =>
-        new("iq", [("to", request.GetAttribute("from") ?? Jid.ServerJid.ToString()), ("type", "result"), ("id", request.GetAttribute("id"))]);
 }

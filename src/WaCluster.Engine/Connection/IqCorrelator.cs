@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using WaCluster.Core.Iq;
 using WaCluster.Protocol.Binary;
 
 namespace WaCluster.Engine.Connection;
 
 /// <summary>
-/// Matches responses to requests by stanza id. A response of type "error" fails the request with its code; a
-/// response that never comes fails it with <see cref="IqTimeoutException"/>; a closed connection fails all of them.
+/// Matches responses to requests by stanza id. A response that never comes fails the request with
+/// <see cref="IqTimeoutException"/>; a closed connection fails all of them. Reading the response (an error response
+/// included) is <see cref="IqResponses"/>' part.
 /// </summary>
 public sealed class IqCorrelator(TimeProvider time)
 {
@@ -27,9 +28,7 @@ public sealed class IqCorrelator(TimeProvider time)
         {
             if (_closedReason is { } reason) throw new ConnectionClosedException(reason);
             await send(cancellationToken).ConfigureAwait(false);
-            var response = await waiter.Task.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
-            ThrowIfError(id, response);
-            return response;
+            return await waiter.Task.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -53,13 +52,5 @@ public sealed class IqCorrelator(TimeProvider time)
         {
             if (_pending.TryRemove(id, out var waiter)) waiter.TrySetException(new ConnectionClosedException(reason));
         }
-    }
-
-    private static void ThrowIfError(string id, BinaryNode response)
-    {
-        if (response.GetAttribute("type") != "error") return;
-        var error = response.GetChild("error");
-        var code = int.TryParse(error?.GetAttribute("code"), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 500;
-        throw new IqErrorException(id, code, error?.GetAttribute("text") ?? "error");
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Google.Protobuf;
+using WaCluster.Core;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;
 using WaCluster.Protocol.Noise;

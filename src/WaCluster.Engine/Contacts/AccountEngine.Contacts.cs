@@ -1,6 +1,7 @@
-using WaCluster.Engine.Connection;
+using WaCluster.Core;
+using WaCluster.Core.Events;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Contacts;
-using WaCluster.Engine.Events;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 
@@ -16,13 +17,5 @@ public sealed partial class AccountEngine
         var me = Creds.Me is { } contact ? Jid.Parse(contact.Id) : default;
         var news = seen.Where(c => (c.Id.IsPnUser || c.Id.IsLid) && (me.IsEmpty || !c.Id.IsSameUser(me))).Select(_knownContacts.Merge).OfType<ContactInfo>().ToArray();
         if (news.Length > 0) Emit(new ContactsUpsert(news));
-    }
-
-    /// <summary>A user's devices changed (linked or removed): their cached device list is dropped, then the notification is acked.</summary>
-    internal async Task OnDevicesNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
-    {
-        if (notification.GetJid("from") is { } user) _deviceLists.Invalidate(user);
-        else Emit(new EngineError("devices notification " + notification.GetAttribute("id"), new EngineException("devices notification without a user")));
-        await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
     }
 }

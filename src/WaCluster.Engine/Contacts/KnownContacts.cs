@@ -1,4 +1,4 @@
-using WaCluster.Engine.Events;
+using WaCluster.Core.Events;
 using WaCluster.Protocol.Jids;
 
 namespace WaCluster.Engine.Contacts;

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
-using WaCluster.Engine.Connection;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Groups;
-using WaCluster.Engine.Keys;
-using WaCluster.Engine.Messaging;
+using WaCluster.Core;
+using WaCluster.Core.Events;
+using WaCluster.Core.Groups;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Keys;
+using WaCluster.Core.Messaging;
+using WaCluster.Core.Stanzas;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
@@ -26,12 +28,12 @@ public sealed partial class AccountEngine
     public async Task<GroupMetadata> CreateGroupAsync(string subject, IEnumerable<Jid> participants, CancellationToken cancellationToken = default)
     {
         var key = MessageIds.New();
-        return GroupQueries.ParseAnswer(await GroupQueryAsync(id => GroupQueries.Create(id, subject, key, participants), cancellationToken).ConfigureAwait(false));
+        return await GroupQueryAsync(new GroupCreateSpec(subject, key, participants), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The group's current metadata as the server has it (Baileys' groupMetadata).</summary>
-    public async Task<GroupMetadata> GetGroupMetadataAsync(Jid group, CancellationToken cancellationToken = default) =>
-        GroupQueries.ParseAnswer(await GroupQueryAsync(id => GroupQueries.Metadata(id, group), cancellationToken).ConfigureAwait(false));
+    public Task<GroupMetadata> GetGroupMetadataAsync(Jid group, CancellationToken cancellationToken = default) =>
+        GroupQueryAsync(new GroupMetadataSpec(group), cancellationToken);
 
     /// <summary>
     /// Adds, removes, promotes or demotes members (admins only); returns the error code per participant (null = done).
@@ -40,8 +42,7 @@ public sealed partial class AccountEngine
     public async Task<IReadOnlyList<(Jid Participant, string? Error)>> UpdateGroupParticipantsAsync(Jid group, IEnumerable<Jid> participants, string action,
         CancellationToken cancellationToken = default)
     {
-        var answer = GroupQueries.ParseParticipantsAnswer(
-            await GroupQueryAsync(id => GroupQueries.Participants(id, group, participants, action), cancellationToken).ConfigureAwait(false), action);
+        var answer = await GroupQueryAsync(new GroupParticipantsSpec(group, participants, action), cancellationToken).ConfigureAwait(false);
         // Our own removal notification may come after the caller's next message: rotate for that one already.
         if (action == "remove" && answer.Any(a => a.Error is null)) ExpectRotation(group);
         return answer;
@@ -49,82 +50,43 @@ public sealed partial class AccountEngine
 
     /// <summary>Renames the group (Baileys' groupUpdateSubject).</summary>
     public Task UpdateGroupSubjectAsync(Jid group, string subject, CancellationToken cancellationToken = default) =>
-        GroupQueryAsync(id => GroupQueries.Subject(id, group, subject), cancellationToken);
+        GroupQueryAsync(new GroupSubjectSpec(group, subject), cancellationToken);
 
     /// <summary>Sets the group description, or removes it when <paramref name="description"/> is null or empty (Baileys' groupUpdateDescription).</summary>
     public async Task UpdateGroupDescriptionAsync(Jid group, string? description, CancellationToken cancellationToken = default)
     {
         var previous = (await GetGroupMetadataAsync(group, cancellationToken).ConfigureAwait(false)).DescriptionId;
         var newId = MessageIds.New();
-        await GroupQueryAsync(id => GroupQueries.Description(id, group, description, newId, previous), cancellationToken).ConfigureAwait(false);
+        await GroupQueryAsync(new GroupDescriptionSpec(group, description, newId, previous), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Only admins send (announcement) or everyone; only admins edit the info (locked) or everyone (Baileys' groupSettingUpdate).</summary>
     public Task UpdateGroupSettingAsync(Jid group, GroupSetting setting, CancellationToken cancellationToken = default) =>
-        GroupQueryAsync(id => GroupQueries.Setting(id, group, setting), cancellationToken);
+        GroupQueryAsync(new GroupSettingSpec(group, setting), cancellationToken);
 
     /// <summary>Turns disappearing messages on with a timer in seconds, or off with 0 (Baileys' groupToggleEphemeral).</summary>
     public Task ToggleGroupEphemeralAsync(Jid group, int seconds, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(seconds);
-        return GroupQueryAsync(id => GroupQueries.Ephemeral(id, group, seconds), cancellationToken);
+        return GroupQueryAsync(new GroupEphemeralSpec(group, seconds), cancellationToken);
     }
 
-    private Task<BinaryNode> GroupQueryAsync(Func<string, BinaryNode> build, CancellationToken cancellationToken) =>
-        (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(build, null, cancellationToken);
+    private Task<TResponse> GroupQueryAsync<TResponse>(IIqSpec<TResponse> spec, CancellationToken cancellationToken) =>
+        (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(spec, cancellationToken);
 
-    /// <summary>
-    /// A w:gp2 notification: announced as group events, then acked. A membership change makes every member device get
-    /// our sender key again with the next message, so newly added devices can read it; a removal also replaces our
-    /// sender key (persisted before the ack), so the removed member cannot read what we send next.
-    /// </summary>
-    internal async Task OnGroupNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
-    {
-        var rotations = new List<Jid>();
-        try
-        {
-            foreach (var groupEvent in GroupNotifications.Parse(notification))
-            {
-                if (groupEvent is GroupParticipantsUpdate update)
-                {
-                    _senderKeyHolders.TryRemove(update.Id, out _);
-                    if (update.Action == "remove" && !update.Participants.Any(IsMe))
-                    {
-                        // Marked at once so a message sent meanwhile already rotates.
-                        ExpectRotation(update.Id);
-                        rotations.Add(update.Id);
-                    }
-                }
-                Emit(groupEvent);
-            }
-        }
-        catch (EngineException ex)
-        {
-            Emit(new EngineError("group notification " + notification.GetAttribute("id"), ex));
-        }
-        if (rotations.Count == 0)
-        {
-            await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        // Beside the read loop: the Signal lock may be held by a send waiting for an answer this loop must read.
-        session.RunBeside("sender key rotation", async ct =>
-        {
-            foreach (var group in rotations) await RotateSenderKeyAsync(group, ct).ConfigureAwait(false);
-            await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), ct).ConfigureAwait(false);
-        }, cancellationToken);
-    }
+    internal bool IsMe(Jid jid) => Creds.Me is { } me && (jid.IsSameUser(Jid.Parse(me.Id)) || (Jid.TryParse(me.Lid, out var lid) && jid.IsSameUser(lid)));
 
-    private bool IsMe(Jid jid) => Creds.Me is { } me && (jid.IsSameUser(Jid.Parse(me.Id)) || (Jid.TryParse(me.Lid, out var lid) && jid.IsSameUser(lid)));
+    /// <summary>A membership change: every member device gets our sender key again with the next message.</summary>
+    internal void ForgetSenderKeyHolders(Jid group) => _senderKeyHolders.TryRemove(group, out _);
 
-    private void ExpectRotation(Jid group)
+    internal void ExpectRotation(Jid group)
     {
         _pendingRotations[group] = 0;
         _senderKeyHolders.TryRemove(group, out _);
     }
 
     // Replaces our sender key of the group now, if we have one and a message has not rotated it meanwhile.
-    private async Task RotateSenderKeyAsync(Jid group, CancellationToken cancellationToken)
+    internal async Task RotateSenderKeyAsync(Jid group, CancellationToken cancellationToken)
     {
         if (Creds.Me is not { } contact) return;
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -168,7 +130,7 @@ public sealed partial class AccountEngine
             lock (holders) lacking = rotate ? devices : devices.Where(d => !holders.Contains(d)).ToArray();
             var transaction = new SignalStoreTransaction(_keys);
             var result = await GroupOutgoingMessage.EncryptAsync(transaction, Creds, id, group, me, message, lacking,
-                async missing => KeyBundles.Parse(await session.QueryAsync(q => KeyBundles.Query(q, missing), null, cancellationToken).ConfigureAwait(false)),
+                missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken),
                 kind.Type, kind.MediaType, rotate).ConfigureAwait(false);
             await CommitAsync(rotate ? "group message sent under a new sender key" : "group message sent", Creds, transaction, cancellationToken)
                 .ConfigureAwait(false);

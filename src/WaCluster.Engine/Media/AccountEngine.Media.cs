@@ -1,4 +1,5 @@
-using WaCluster.Engine.Connection;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Media;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Media;
@@ -97,6 +98,6 @@ public sealed partial class AccountEngine
     private async Task<MediaConnection> FetchMediaConnectionAsync(CancellationToken cancellationToken)
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
-        return MediaConnection.Parse(await session.QueryAsync(MediaConnection.Query, null, cancellationToken).ConfigureAwait(false), _time.GetUtcNow());
+        return await session.QueryAsync(new MediaConnSpec(_time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 }

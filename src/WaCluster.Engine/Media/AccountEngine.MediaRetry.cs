@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
-using WaCluster.Engine.Connection;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Events;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Media;
+using WaCluster.Core.Messaging;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
@@ -23,7 +26,11 @@ public sealed partial class AccountEngine
 
     private SentMediaStore? _sentMedia;
 
-    private SentMediaStore SentMedia => LazyInitializer.EnsureInitialized(ref _sentMedia, () => new SentMediaStore());
+    /// <summary>Our re-upload requests waiting for the holder's answer, by message id.</summary>
+    internal ConcurrentDictionary<string, TaskCompletionSource<MediaRetryNodes.ReceivedAnswer>> PendingReuploads => _pendingReuploads;
+
+    /// <summary>Our media messages whose content we can reopen for a re-upload.</summary>
+    internal SentMediaStore SentMedia => LazyInitializer.EnsureInitialized(ref _sentMedia, () => new SentMediaStore());
 
     /// <summary>
     /// Asks the holder of <paramref name="received"/>'s media (its sender's device or phone) to upload it again, after a
@@ -77,49 +84,6 @@ public sealed partial class AccountEngine
         return sent;
     }
 
-    /// <summary>The answer to one of our re-upload requests; answers nobody waits for (late, or for another device) are only acked.</summary>
-    internal async Task OnMediaRetryNotificationAsync(ConnectionSession session, BinaryNode notification, CancellationToken cancellationToken)
-    {
-        await session.SendAsync(StanzaAcks.For(notification, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var answer = MediaRetryNodes.ParseAnswer(notification);
-            if (_pendingReuploads.TryGetValue(answer.Id, out var pending)) pending.TrySetResult(answer);
-        }
-        catch (MediaRetryException ex)
-        {
-            if (notification.GetAttribute("id") is { } id && _pendingReuploads.TryGetValue(id, out var pending)) pending.TrySetException(ex);
-            else Emit(new EngineError("media re-upload answer", ex));
-        }
-    }
-
-    /// <summary>
-    /// Someone holding one of our media messages asks for it again: if we can reopen its content, upload the same blob
-    /// again and tell them the new direct path; otherwise answer honestly that we do not have it.
-    /// </summary>
-    internal async Task OnMediaRetryRequestAsync(ConnectionSession session, BinaryNode receipt, CancellationToken cancellationToken)
-    {
-        await session.SendAsync(StanzaAcks.For(receipt, Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
-        MediaRetryNodes.ReceivedRequest request;
-        try
-        {
-            request = MediaRetryNodes.ParseRequest(receipt);
-        }
-        catch (MediaRetryException ex)
-        {
-            Emit(new EngineError("media re-upload request", ex));
-            return;
-        }
-        if (SentMedia.Find(request.Id, request.Payload) is not { } sent)
-        {
-            await session.SendAsync(MediaRetryNodes.Failure(request, ResultType.NotFound), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        var result = await ReuploadAsync(request, sent, cancellationToken).ConfigureAwait(false);
-        var answer = MediaRetryCrypto.EncryptNotification(result, request.Id, sent.MediaKey);
-        await session.SendAsync(MediaRetryNodes.Answer(request, answer), cancellationToken).ConfigureAwait(false);
-    }
-
     // Requests that arrive while the same media is being uploaded again share that upload: a burst costs one upload.
     private async Task<MediaUpload> UploadAgainAsync(SentMedia sent, CancellationToken cancellationToken)
     {
@@ -138,7 +102,7 @@ public sealed partial class AccountEngine
         }
     }
 
-    private async Task<MediaRetryNotification> ReuploadAsync(MediaRetryNodes.ReceivedRequest request, SentMedia sent, CancellationToken cancellationToken)
+    internal async Task<MediaRetryNotification> ReuploadAsync(MediaRetryNodes.ReceivedRequest request, SentMedia sent, CancellationToken cancellationToken)
     {
         var notification = new MediaRetryNotification { StanzaId = request.Id };
         // WhatsApp Web sends the sealed request although holders answer without it: when present it must open.

@@ -1,3 +1,5 @@
+using WaCluster.Core.Media;
+
 namespace WaCluster.Engine.Media;
 
 /// <summary>Reads at most a fixed number of bytes from a server answer, then fails: a lying host cannot make us buffer more.</summary>

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using WaCluster.Core.Messaging;
 
 namespace WaCluster.Engine.Media;
 

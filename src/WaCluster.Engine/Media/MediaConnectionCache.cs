@@ -1,3 +1,5 @@
+using WaCluster.Core.Media;
+
 namespace WaCluster.Engine.Media;
 
 /// <summary>Keeps the last <c>media_conn</c> answer for its ttl, like Baileys' refreshMediaConn; one query at a time.</summary>

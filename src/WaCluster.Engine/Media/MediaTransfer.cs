@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using WaCluster.Core;
+using WaCluster.Core.Media;
 using WaCluster.Protocol.Media;
 using WaCluster.Protocol.Proto;
 

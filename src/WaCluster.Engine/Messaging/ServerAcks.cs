@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using WaCluster.Engine.Connection;
+using WaCluster.Core;
+using WaCluster.Core.Iq;
 using WaCluster.Protocol.Binary;
 
 namespace WaCluster.Engine.Messaging;

@@ -1,5 +1,6 @@
-using WaCluster.Engine.Connection;
-using WaCluster.Engine.Presence;
+using WaCluster.Core;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Presence;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 
@@ -42,7 +43,4 @@ public sealed partial class AccountEngine
         return UpdateCredsAsync("push name", current => current with { Me = (current.Me ?? throw new EngineException("not paired")) with { Name = name } },
             cancellationToken);
     }
-
-    /// <summary>A presence or chat state from the server: announced; neither kind is acked.</summary>
-    internal void OnPresence(BinaryNode node) => Emit(PresenceStanzas.Parse(node));
 }

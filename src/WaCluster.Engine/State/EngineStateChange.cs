@@ -1,5 +1,5 @@
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
 using WaCluster.Signal.Stores;
 
 namespace WaCluster.Engine.State;

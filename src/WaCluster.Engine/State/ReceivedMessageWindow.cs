@@ -1,4 +1,4 @@
-using WaCluster.Engine.Events;
+using WaCluster.Core.Events;
 
 namespace WaCluster.Engine.State;
 

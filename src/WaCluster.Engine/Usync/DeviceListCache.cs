@@ -1,3 +1,4 @@
+using WaCluster.Core.Usync;
 using WaCluster.Protocol.Jids;
 
 namespace WaCluster.Engine.Usync;

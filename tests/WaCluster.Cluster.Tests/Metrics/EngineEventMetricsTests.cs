@@ -1,7 +1,8 @@
 using System.Diagnostics.Metrics;
 using WaCluster.Actors.Metrics;
+using WaCluster.Core;
+using WaCluster.Core.Events;
 using WaCluster.Engine;
-using WaCluster.Engine.Events;
 using WaCluster.Protocol.Jids;
 using WaCluster.Signal;
 

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 using WaCluster.Actors.Connection.Streams;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
-using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
 using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using WaCluster.Simulator;
@@ -61,7 +61,7 @@ public sealed class StreamTransportSimulatorTests : IAsyncLifetime
         using var owner = new CancellationTokenSource();
         var factory = new StreamNodeTransportFactory(system.Materializer(), options, creds.NoiseKey, StreamTransportSettings.Default, owner.Token);
 
-        var transport = await factory.ConnectAsync(ClientPayloadFactory.ForCreds(creds, options), null).WaitAsync(Slow);
+        var transport = await factory.ConnectAsync(ClientPayloadFactory.ForCreds(creds, options.Identity), null).WaitAsync(Slow);
         // A new device is offered pairing refs first: the server's own stanza, through handshake, frames, Noise and codec.
         var first = await transport.ReceiveAsync().AsTask().WaitAsync(Slow);
         Assert.Equal("iq", first!.Tag);

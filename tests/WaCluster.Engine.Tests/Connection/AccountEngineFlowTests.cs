@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
+using WaCluster.Core;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Pairing;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Pairing;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Signal.Stores;
@@ -41,7 +43,7 @@ public sealed class AccountEngineFlowTests
         var reply = await first.NextSentAsync();
         Assert.Equal("pair-device-sign", reply.Children[0].Tag);
         Assert.Equal("ps-1", reply["id"]);
-        var paired = (await engine.Events.NextAsync<CredsUpdate>(u => u.Creds.IsPaired)).Creds;
+        var paired = (await persister.NextAsync(c => c.Creds?.IsPaired == true)).Creds!;
         Assert.True((await engine.Events.NextAsync<ConnectionUpdate>(u => u.IsNewLogin is not null)).IsNewLogin);
         Assert.True(paired.IsPaired);
         Assert.Equal("15550001111:7@s.whatsapp.net", paired.Me!.Id);

@@ -1,5 +1,6 @@
-using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
+using WaCluster.Core;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
 using WaCluster.TestSupport;
@@ -58,8 +59,8 @@ public sealed class ClientPayloadInteropTests : IAsyncLifetime
 
         for (var i = 0; i < cases.Length; i++)
         {
-            var registration = ClientPayloadFactory.ForRegistration(cases[i].Creds, options);
-            var login = ClientPayloadFactory.ForLogin(cases[i].Jid, options);
+            var registration = ClientPayloadFactory.ForRegistration(cases[i].Creds, options.Identity);
+            var login = ClientPayloadFactory.ForLogin(cases[i].Jid, options.Identity);
             var baileysRegistration = ClientPayload.Parser.ParseFrom(Convert.FromBase64String(theirs[i].Registration));
             var baileysLogin = ClientPayload.Parser.ParseFrom(Convert.FromBase64String(theirs[i].Login));
             // DeviceProps travel as nested bytes: compare them decoded, then the rest with them blanked.
@@ -74,7 +75,7 @@ public sealed class ClientPayloadInteropTests : IAsyncLifetime
     public void Login_rejects_an_own_jid_without_a_numeric_user()
     {
         var options = new EngineOptions();
-        Assert.Throws<EngineException>(() => ClientPayloadFactory.ForLogin(new Jid("abc", JidServer.User), options));
+        Assert.Throws<EngineException>(() => ClientPayloadFactory.ForLogin(new Jid("abc", JidServer.User), options.Identity));
     }
 
     [Fact]
@@ -82,9 +83,9 @@ public sealed class ClientPayloadInteropTests : IAsyncLifetime
     {
         var options = new EngineOptions();
         var creds = AuthCreds.CreateNew();
-        Assert.NotNull(ClientPayloadFactory.ForCreds(creds, options).DevicePairingData);
+        Assert.NotNull(ClientPayloadFactory.ForCreds(creds, options.Identity).DevicePairingData);
         var paired = creds with { Me = new Contact("15550001111:3@s.whatsapp.net"), Account = [1] };
-        var login = ClientPayloadFactory.ForCreds(paired, options);
+        var login = ClientPayloadFactory.ForCreds(paired, options.Identity);
         Assert.Null(login.DevicePairingData);
         Assert.Equal(15550001111UL, login.Username);
         Assert.Equal(3u, login.Device);

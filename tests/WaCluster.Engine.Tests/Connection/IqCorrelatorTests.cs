@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using WaCluster.Core.Iq;
 using WaCluster.Engine.Connection;
 using WaCluster.Protocol.Binary;
 
@@ -20,17 +21,6 @@ public sealed class IqCorrelatorTests
         Assert.NotNull(response.GetChild("pong"));
         Assert.Equal(["a-1"], sent);
         Assert.Equal(0, iqs.PendingCount);
-    }
-
-    [Fact]
-    public async Task Error_response_is_a_typed_error_with_its_code()
-    {
-        var iqs = new IqCorrelator(_time);
-        var request = iqs.RequestAsync("e", _ => ValueTask.CompletedTask, TimeSpan.FromSeconds(5), default);
-        iqs.TryComplete(new BinaryNode("iq", [("id", "e"), ("type", "error")], [new BinaryNode("error", [("code", "406"), ("text", "not-acceptable")])]));
-        var error = await Assert.ThrowsAsync<IqErrorException>(() => request);
-        Assert.Equal(406, error.Code);
-        Assert.Contains("not-acceptable", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

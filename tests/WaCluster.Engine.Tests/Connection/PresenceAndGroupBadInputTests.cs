@@ -1,5 +1,6 @@
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
+using WaCluster.Core;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;

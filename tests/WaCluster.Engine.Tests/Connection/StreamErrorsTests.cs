@@ -1,4 +1,5 @@
-using WaCluster.Engine.Connection;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Stanzas;
 using WaCluster.Protocol.Binary;
 
 namespace WaCluster.Engine.Tests.Connection;

@@ -1,4 +1,4 @@
-using WaCluster.Engine.Creds;
+using WaCluster.Core.Creds;
 using WaCluster.Protocol.Crypto;
 
 namespace WaCluster.Engine.Tests.Creds;

@@ -1,5 +1,5 @@
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Groups;
+using WaCluster.Core.Events;
+using WaCluster.Core.Groups;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;

@@ -1,4 +1,5 @@
-using WaCluster.Engine.Events;
+using WaCluster.Core.Events;
+using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
 
@@ -22,9 +23,9 @@ public sealed class BaileysMessageKindsTests() : SimulatorConversationTest(seed:
         // Ours sends; Baileys' delivery receipt, then its read receipt, come back as status updates.
         var original = await ours.SendTextAsync(bobJid, "original");
         await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
-        await NextStatusAsync(ours, original, 3);
+        await NextStatusAsync(ours, original, ReceiptStatus.Delivered);
         await Node.CallAsync("sim.read", new { id = "bob", messageIds = new[] { original } }, Slow);
-        await NextStatusAsync(ours, original, 4);
+        await NextStatusAsync(ours, original, ReceiptStatus.Read);
 
         // Baileys writes; ours replies to it, reacts to it, edits and revokes its own message.
         var fromBob = (await Node.CallAsync<string[]>("sim.send", new { id = "bob", to = ourAccount.Jid, texts = new[] { "from bob" } }, Slow))[0];
@@ -65,7 +66,7 @@ public sealed class BaileysMessageKindsTests() : SimulatorConversationTest(seed:
         await paired.StopAsync();
     }
 
-    private static Task<MessagesUpdate> NextStatusAsync(AccountEngine engine, string id, int status) =>
+    private static Task<MessagesUpdate> NextStatusAsync(AccountEngine engine, string id, ReceiptStatus status) =>
         NextAsync<MessagesUpdate>(engine, u => u.Updates.Any(x => x.Key.Id == id && x.Status >= status));
 
     private static async Task<T> NextAsync<T>(AccountEngine engine, Func<T, bool>? match = null)

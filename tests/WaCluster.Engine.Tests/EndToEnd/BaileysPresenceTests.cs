@@ -1,5 +1,6 @@
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Presence;
+using WaCluster.Core;
+using WaCluster.Core.Events;
+using WaCluster.Core.Presence;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
 

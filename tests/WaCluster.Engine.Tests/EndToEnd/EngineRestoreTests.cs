@@ -1,4 +1,4 @@
-using WaCluster.Engine.Events;
+using WaCluster.Core.Events;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
 

@@ -1,5 +1,4 @@
-using WaCluster.Engine.Events;
-using WaCluster.Engine.State;
+using WaCluster.Core.Events;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
 

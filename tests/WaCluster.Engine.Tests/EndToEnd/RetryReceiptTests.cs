@@ -1,5 +1,5 @@
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Messaging;
+using WaCluster.Core.Events;
+using WaCluster.Core.Messaging;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
 using WaCluster.Signal.Stores;

@@ -1,4 +1,5 @@
-using WaCluster.Engine.Connection;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Messaging;
 using WaCluster.Engine.Messaging;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;

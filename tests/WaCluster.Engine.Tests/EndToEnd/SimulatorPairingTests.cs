@@ -1,7 +1,10 @@
+using WaCluster.Signal.Keys;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Keys;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
-using WaCluster.Engine.Keys;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -48,21 +51,18 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         Assert.True(_host.Simulator.Counters.Logins >= 1);
 
         // The server holds all 812 of the keys we generated, persisted and stored.
-        var count = PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery));
+        var count = await engine.QueryAsync(new PreKeyCountSpec());
         Assert.Equal(812, count);
         Assert.Equal(812, store.PreKeys.Count);
         Assert.Equal(813u, engine.Creds.NextPreKeyId);
 
         // A bundle fetch for our own device hands out one of our one-time keys and our signed pre-key.
-        var bundle = await engine.QueryAsync(id => new BinaryNode("iq", [("id", id), ("xmlns", "encrypt"), ("type", "get"), ("to", "@s.whatsapp.net")],
-            [new BinaryNode("key", [], [new BinaryNode("user", [("jid", account.DeviceJid)])])]));
-        var user = bundle.RequireChild("list").RequireChild("user");
-        Assert.Equal(creds.SignedIdentityKey.PublicKey, user.RequireChild("identity").Bytes.ToArray());
-        Assert.Equal(creds.SignedPreKey.KeyPair.PublicKey, user.RequireChild("skey").RequireChild("value").Bytes.ToArray());
-        var key = user.RequireChild("key");
-        var keyIdBytes = key.RequireChild("id").Bytes.ToArray();
-        var keyId = (uint)(keyIdBytes[0] << 16 | keyIdBytes[1] << 8 | keyIdBytes[2]);
-        Assert.Equal(store.PreKeys[keyId].KeyPair.PublicKey, key.RequireChild("value").Bytes.ToArray());
+        var device = Jid.Parse(account.DeviceJid!);
+        var bundle = (await engine.QueryAsync(new KeyBundleFetchSpec([device])))[device];
+        Assert.Equal(IdentityKey.FromBytes(creds.SignedIdentityKey.PublicKey), bundle.IdentityKey);
+        Assert.Equal(creds.SignedPreKey.KeyPair.PublicKey, bundle.SignedPreKeyPublic);
+        Assert.NotNull(bundle.PreKeyId);
+        Assert.Equal(store.PreKeys[bundle.PreKeyId.Value].KeyPair.PublicKey, bundle.PreKeyPublic);
 
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -99,26 +99,26 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         var qr = (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null, seconds: 30)).Qr!;
         var account = await _host.Simulator.ScanAsync(qr).WaitAsync(TimeSpan.FromSeconds(30));
         await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Open, seconds: 30);
-        Assert.Equal(8, PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery)));
+        Assert.Equal(8, await engine.QueryAsync(new PreKeyCountSpec()));
 
         // Others fetching our bundle use up keys; below the server's threshold it notifies us and we top up by 5.
         for (var i = 0; i < 4; i++)
         {
-            await engine.QueryAsync(id => new BinaryNode("iq", [("id", id), ("xmlns", "encrypt"), ("type", "get"), ("to", "@s.whatsapp.net")],
-                [new BinaryNode("key", [], [new BinaryNode("user", [("jid", account.DeviceJid)])])]));
+            await engine.QueryAsync(new KeyBundleFetchSpec([Jid.Parse(account.DeviceJid!)]));
         }
-        await engine.Events.NextAsync<CredsUpdate>(u => u.Creds.NextPreKeyId == 14, seconds: 30);
-        Assert.Equal(13, store.PreKeys.Count);
+        await persister.NextAsync(c => c.Creds?.NextPreKeyId == 14, seconds: 30);
         // The notification is acked once the upload is answered: wait for both.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         int count;
-        while (((count = PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery))) != 9
+        while (((count = await engine.QueryAsync(new PreKeyCountSpec())) != 9
                 || _host.Simulator.PendingCounts()[account.DeviceJid!] != 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
         Assert.Equal(9, count);
         Assert.Equal(0, _host.Simulator.PendingCounts()[account.DeviceJid!]);
+        // The new keys are stored before they are uploaded, and the server's count shows the upload done.
+        Assert.Equal(13, store.PreKeys.Count);
         Assert.Equal(2, persister.Changes.Count(c => c.Cause == "pre-keys generated"));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -150,7 +150,7 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         Assert.NotEqual(creds.AdvSecretKey, engine.Creds.AdvSecretKey);
         Assert.True(engine.Creds.Registered);
         Assert.Contains(persister.Changes, c => c.Cause == "pairing code secret" && c.Creds!.AdvSecretKey.SequenceEqual(engine.Creds.AdvSecretKey));
-        Assert.Equal(20, PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery)));
+        Assert.Equal(20, await engine.QueryAsync(new PreKeyCountSpec()));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));
     }

@@ -1,5 +1,7 @@
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Keys;
+using WaCluster.Core.Iq;
+using WaCluster.Core;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Keys;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;
 
@@ -14,7 +16,7 @@ public sealed class PreKeyUploadTests
     [InlineData(6, 0)]
     [InlineData(812, 0)]
     public void Uploads_all_at_first_and_tops_up_at_or_below_the_minimum(int serverCount, int expected) =>
-        Assert.Equal(expected, PreKeyUpload.CountToUpload(serverCount, new EngineOptions()));
+        Assert.Equal(expected, PreKeyUpload.CountToUpload(serverCount, new EngineOptions().InitialPreKeyCount, new EngineOptions().MinPreKeyCount));
 
     [Fact]
     public void Upload_node_carries_consecutive_keys_and_the_signed_pre_key_in_the_wire_layout()
@@ -25,7 +27,7 @@ public sealed class PreKeyUploadTests
         Assert.Equal((3u, 3u), (batch.Creds.NextPreKeyId, batch.Creds.FirstUnuploadedPreKeyId));
 
         // Re-encode and decode so the check reads what goes on the wire.
-        var iq = BinaryDecoder.Decode(BinaryEncoder.Encode(PreKeyUpload.BuildUpload(batch.Creds, batch.PreKeys, "up-1")));
+        var iq = BinaryDecoder.Decode(BinaryEncoder.Encode(new PreKeyUploadSpec(batch.Creds, batch.PreKeys).Build("up-1")));
         Assert.Equal(("up-1", "encrypt", "set", "@s.whatsapp.net"), (iq["id"], iq["xmlns"], iq["type"], iq["to"]));
         Assert.Equal(["registration", "type", "identity", "list", "skey"], iq.Children.AsSpan().ToArray().Select(c => c.Tag));
         var registration = iq.RequireChild("registration").Bytes.ToArray();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using WaCluster.Core.Media;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Media;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
+using WaCluster.Core.Media;
 using WaCluster.Engine.Media;
 using WaCluster.Simulator.Media;
 

@@ -1,6 +1,8 @@
 using Google.Protobuf;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Media;
+using WaCluster.Core.Messaging;
 using WaCluster.Engine.Media;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Media;
+using WaCluster.Core.Messaging;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Media;

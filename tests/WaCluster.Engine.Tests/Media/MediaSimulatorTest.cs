@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Media;
 using WaCluster.Engine.Media;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Signal.Stores;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using SkiaSharp;
+using WaCluster.Core.Media;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol.Jids;
 

@@ -2,9 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using WaCluster.TestSupport;
+using WaCluster.Core.Media;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol.Media;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.Media;
 

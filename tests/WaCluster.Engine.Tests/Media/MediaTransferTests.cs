@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using WaCluster.Core.Media;
 using WaCluster.Engine.Media;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Media;

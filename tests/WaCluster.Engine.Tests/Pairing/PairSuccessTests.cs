@@ -1,6 +1,6 @@
 using Google.Protobuf;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Pairing;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Pairing;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;

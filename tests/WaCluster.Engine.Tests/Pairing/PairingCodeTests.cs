@@ -1,4 +1,4 @@
-using WaCluster.Engine.Pairing;
+using WaCluster.Core.Pairing;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;
 using WaCluster.Protocol.Jids;

@@ -1,5 +1,7 @@
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Pairing;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Pairing;
+using WaCluster.Engine.Connection;
 using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.Pairing;

@@ -1,4 +1,6 @@
-using WaCluster.Engine.Creds;
+using WaCluster.Core.Connection;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Pairing;
 using WaCluster.Engine.Pairing;
 using ZXing;
 using ZXing.Common;

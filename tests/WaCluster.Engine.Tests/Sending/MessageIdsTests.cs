@@ -1,4 +1,4 @@
-using WaCluster.Engine.Messaging;
+using WaCluster.Core.Messaging;
 
 namespace WaCluster.Engine.Tests.Sending;
 

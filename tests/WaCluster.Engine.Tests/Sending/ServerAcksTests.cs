@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using WaCluster.Engine.Connection;
+using WaCluster.Core;
+using WaCluster.Core.Iq;
 using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Binary;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Events;
 
 namespace WaCluster.Engine.Tests.Support;
 

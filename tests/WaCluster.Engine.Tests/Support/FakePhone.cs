@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
-using WaCluster.Engine.Creds;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Pairing;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;
 using WaCluster.Protocol.Proto;

@@ -1,6 +1,6 @@
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
 using WaCluster.Engine.Connection;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
 using WaCluster.Engine.State;
 using WaCluster.Signal.Stores;
 using WaCluster.Simulator;

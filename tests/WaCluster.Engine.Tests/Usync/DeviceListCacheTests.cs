@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using WaCluster.Engine.Creds;
-using WaCluster.Engine.Events;
+using WaCluster.Core.Creds;
+using WaCluster.Core.Events;
+using WaCluster.Core.Usync;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Engine.Usync;
 using WaCluster.Protocol.Binary;

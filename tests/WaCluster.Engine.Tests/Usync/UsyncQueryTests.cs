@@ -1,4 +1,5 @@
-using WaCluster.Engine.Usync;
+using WaCluster.Core.Iq;
+using WaCluster.Core.Usync;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 
@@ -9,7 +10,7 @@ public sealed class UsyncQueryTests
     [Fact]
     public void Device_query_lists_users_without_their_device_and_asks_for_devices_and_lids()
     {
-        var iq = BinaryDecoder.Decode(BinaryEncoder.Encode(UsyncQuery.Devices("q1", "s1", [Jid.Parse("123:4@s.whatsapp.net"), Jid.Parse("55@lid")])));
+        var iq = BinaryDecoder.Decode(BinaryEncoder.Encode(new UsyncDevicesSpec("s1", [Jid.Parse("123:4@s.whatsapp.net"), Jid.Parse("55@lid")]).Build("q1")));
         Assert.Equal(("usync", "get", "@s.whatsapp.net"), (iq["xmlns"], iq["type"], iq["to"]));
         var usync = iq.RequireChild("usync");
         Assert.Equal(("message", "query", "s1", "true", "0"), (usync["context"], usync["mode"], usync["sid"], usync["last"], usync["index"]));
@@ -21,7 +22,7 @@ public sealed class UsyncQueryTests
     [Fact]
     public void Contact_query_sends_plus_prefixed_numbers()
     {
-        var iq = UsyncQuery.Contacts("q", "s", ["+1555", "1666"]);
+        var iq = new UsyncContactsSpec("s", ["+1555", "1666"]).Build("q");
         var usync = iq.RequireChild("usync");
         Assert.Equal("interactive", usync["context"]);
         Assert.Equal(["+1555", "+1666"], usync.RequireChild("list").GetChildren("user").Select(u => u.RequireChild("contact").ContentAsString));
@@ -40,8 +41,8 @@ public sealed class UsyncQueryTests
         ];
         foreach (var answer in answers)
         {
-            Assert.All(UsyncQuery.ParseDevices(answer), u => Assert.Empty(u.Devices));
-            Assert.Empty(UsyncQuery.ParseContacts(answer));
+            Assert.All(new UsyncDevicesSpec("s", []).Parse(answer), u => Assert.Empty(u.Devices));
+            Assert.Empty(new UsyncContactsSpec("s", []).Parse(answer));
         }
     }
 }

@@ -1,0 +1,32 @@
+using WaCluster.Core.Stanzas;
+using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Proto;
+
+namespace WaCluster.Core.Events;
+
+/// <summary>Identifies a message like Baileys' WAMessageKey: chat, direction, id and (in groups) the author.</summary>
+public sealed record WaMessageKey(Jid RemoteJid, bool FromMe, string Id, Jid? Participant = null);
+
+/// <summary>A decrypted incoming message (or our own, sent from another of our devices).</summary>
+public sealed record ReceivedMessage(WaMessageKey Key, Message Message, Jid Sender, string? PushName, DateTimeOffset Timestamp)
+{
+    /// <summary>The text of a plain or extended text message (WhatsApp Web sends the latter), else null.</summary>
+    public string? Text => Message.HasConversation ? Message.Conversation : Message.ExtendedTextMessage?.Text;
+}
+
+/// <summary>Baileys' <c>messages.upsert</c> of type "notify": new messages, already persisted and acknowledged.</summary>
+public sealed record MessagesUpsert(IReadOnlyList<ReceivedMessage> Messages) : EngineEvent("messages.upsert");
+
+/// <summary>
+/// Baileys' <c>messages.update</c>: a known message changed: delivery status from a receipt, new content from an
+/// edit, or revoked.
+/// </summary>
+public sealed record MessageUpdate(WaMessageKey Key, ReceiptStatus? Status = null, Message? EditedMessage = null, bool Revoked = false);
+
+public sealed record MessagesUpdate(IReadOnlyList<MessageUpdate> Updates) : EngineEvent("messages.update");
+
+/// <summary>Baileys' <c>message-receipt.update</c>: a group member's receipt (<see cref="Status"/>) for one of our group messages.</summary>
+public sealed record MessageReceiptUpdate(WaMessageKey Key, Jid User, ReceiptStatus Status, DateTimeOffset Timestamp) : EngineEvent("message-receipt.update");
+
+/// <summary>Baileys' <c>messages.reaction</c>: a reaction (empty text removes it) by <see cref="Sender"/> on <see cref="Target"/>.</summary>
+public sealed record MessagesReaction(WaMessageKey Target, Jid Sender, string Text) : EngineEvent("messages.reaction");

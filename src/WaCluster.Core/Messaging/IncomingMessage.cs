@@ -1,0 +1,97 @@
+using WaCluster.Core.Events;
+using WaCluster.Protocol;
+using WaCluster.Protocol.Binary;
+using WaCluster.Protocol.Jids;
+using WaCluster.Protocol.Proto;
+using WaCluster.Signal;
+using WaCluster.Signal.Groups;
+using WaCluster.Signal.Messages;
+using WaCluster.Signal.Sessions;
+using WaCluster.Signal.Stores;
+
+namespace WaCluster.Core.Messaging;
+
+/// <summary>
+/// Decrypts a 1:1 <c>message</c> stanza's pairwise ciphertexts into Messages. A message from another of our devices
+/// arrives as a DeviceSentMessage and becomes ours (fromMe) in the chat it names.
+/// </summary>
+internal static class IncomingMessage
+{
+    public static async Task<IReadOnlyList<ReceivedMessage>> DecryptAsync(SignalStoreTransaction keys, BinaryNode stanza, Jid me)
+    {
+        var id = stanza.GetAttribute("id") ?? throw new EngineException("message without id");
+        var from = stanza.GetJid("from") ?? throw new EngineException("message without a sender JID");
+        Jid? group = from.IsGroup ? from : null;
+        var sender = group is null ? from : stanza.GetJid("participant") ?? throw new EngineException($"group message {id} without a participant");
+        var timestamp = stanza.TryGetInt64("t", out var t) ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(t, 0, 253402300799)) : DateTimeOffset.UnixEpoch;
+        var fromMe = sender.IsSameUser(me) && sender.Server == me.Server;
+        var results = new List<ReceivedMessage>();
+        foreach (var enc in stanza.GetChildren("enc"))
+        {
+            if (enc.ContentKind != NodeContentKind.Bytes) throw new EngineException("enc has no ciphertext");
+            var message = Decode(id, await DecryptOneAsync(keys, enc, id, sender, group).ConfigureAwait(false));
+            if (group is { } chatGroup && message.SenderKeyDistributionMessage is { } distribution)
+            {
+                await InstallSenderKeyAsync(keys, chatGroup, sender, distribution).ConfigureAwait(false);
+                message.SenderKeyDistributionMessage = null;
+                // A pairwise part that only carried the key is not a message of its own.
+                if (message.CalculateSize() == 0 || message.Equals(new Message { MessageContextInfo = message.MessageContextInfo })) continue;
+            }
+            var chat = group ?? sender.ToNonAd();
+            if (message.DeviceSentMessage is { } sent && fromMe && Jid.TryParse(sent.DestinationJid, out var destination))
+            {
+                chat = destination;
+                message = sent.Message ?? new Message();
+            }
+            results.Add(new ReceivedMessage(new WaMessageKey(chat, fromMe, id, group is null ? null : sender), message, sender, stanza.GetAttribute("notify"), timestamp));
+        }
+        return results;
+    }
+
+    private static async Task<byte[]> DecryptOneAsync(SignalStoreTransaction keys, BinaryNode enc, string id, Jid sender, Jid? group)
+    {
+        try
+        {
+            switch (enc.GetAttribute("type"))
+            {
+                case "pkmsg":
+                    return await new SessionCipher(keys, SignalAddresses.Of(sender)).DecryptAsync(SignalMessageType.PreKey, enc.Bytes).ConfigureAwait(false);
+                case "msg":
+                    return await new SessionCipher(keys, SignalAddresses.Of(sender)).DecryptAsync(SignalMessageType.Whisper, enc.Bytes).ConfigureAwait(false);
+                case "skmsg" when group is { } g:
+                    return await new GroupCipher(keys, new SenderKeyName(g.ToString(), SignalAddresses.Of(sender))).DecryptAsync(enc.Bytes).ConfigureAwait(false);
+                case var other:
+                    throw new EngineException($"message {id}: enc type '{other}' is not supported here");
+            }
+        }
+        catch (SignalException ex)
+        {
+            throw new EngineException($"message {id} from {sender} does not decrypt: {ex.Message}", ex);
+        }
+    }
+
+    private static Message Decode(string id, byte[] plaintext)
+    {
+        try
+        {
+            return Message.Parser.Decode(MessagePadding.Unpad(plaintext));
+        }
+        catch (ProtocolException ex) when (ex is not EngineException)
+        {
+            throw new EngineException($"message {id} is not a Message: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task InstallSenderKeyAsync(SignalStoreTransaction keys, Jid group, Jid sender, Message.Types.SenderKeyDistributionMessage distribution)
+    {
+        try
+        {
+            var parsed = SenderKeyDistributionMessage.Parse(distribution.AxolotlSenderKeyDistributionMessage.Span);
+            await new GroupSessionBuilder(keys).ProcessAsync(new SenderKeyName(group.ToString(), SignalAddresses.Of(sender)), parsed).ConfigureAwait(false);
+        }
+        catch (SignalException ex)
+        {
+            throw new EngineException($"sender key distribution from {sender} in {group} is invalid: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,4 +1,0 @@
-namespace WaCluster.Engine.Creds;
-
-/// <summary>Persisted credentials that cannot be read back (truncated, wrong version, missing keys).</summary>
-public sealed class CredsFormatException(string message, Exception? inner = null) : EngineException(message, inner);

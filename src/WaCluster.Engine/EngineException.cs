@@ -1,6 +1,0 @@
-using WaCluster.Protocol;
-
-namespace WaCluster.Engine;
-
-/// <summary>A typed failure of the account engine: bad server input, bad persisted state, or a refused flow.</summary>
-public class EngineException(string message, Exception? inner = null) : ProtocolException(message, inner);
