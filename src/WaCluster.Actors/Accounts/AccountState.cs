@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Engine.Creds;
 using WaCluster.Engine.State;
 
 namespace WaCluster.Actors.Accounts;
@@ -8,7 +9,8 @@ namespace WaCluster.Actors.Accounts;
 /// <summary>
 /// What an account remembers across restarts and node moves: its engine creds and Signal changes (opaque bytes the
 /// engine produced), the outbox of sends not yet acked by the server, and recently handled message ids.
-/// Changed only by applying journal events, so replay rebuilds exactly what was live.
+/// Changed only by applying journal events, so replay rebuilds exactly what was live; it also decides which events a
+/// command or an engine state change makes, so that the actor only persists, answers and publishes.
 /// </summary>
 public sealed class AccountState
 {
@@ -44,6 +46,41 @@ public sealed class AccountState
     public DedupeWindow ReceivedKeys { get; }
 
     public bool IsPending(string messageId) => _outbox.ContainsKey(messageId);
+
+    /// <summary>Started and neither logged out nor disconnected: the account keeps a connection open.</summary>
+    public bool ShouldConnect => Started && !LoggedOut && !Disconnected;
+
+    /// <summary>The account's own JID once paired (a reply quoting one of its own messages names it).</summary>
+    public string? OwnJid => Creds is { } creds ? AuthCreds.Parse(creds.Span).Me?.Id : null;
+
+    /// <summary>An id the account already took as a send (the caller retried): accepted again, not stored twice.</summary>
+    public bool KnowsSend(string messageId) => Recent.Contains(messageId) || IsPending(messageId);
+
+    /// <summary>Why <paramref name="intent"/> may not enter the outbox, or null when it may.</summary>
+    public (RejectionReason Reason, string Detail)? RefusalOf(SendIntent intent) =>
+        SendIntents.Invalid(intent) is { } problem ? (RejectionReason.Invalid, problem)
+        : LoggedOut ? (RejectionReason.LoggedOut, "the account is logged out")
+        : null;
+
+    /// <summary>
+    /// The journal events of one engine state change, for one atomic write: the creds, the Signal change, then each
+    /// message it decrypted that the account has not stored before (a redelivery after a lost ack is not stored again).
+    /// </summary>
+    public StateWrite WriteFor(LinkStateChanged change)
+    {
+        var events = new List<IAccountJournalEvent>(2 + change.Received.Count);
+        if (change.HasCreds)
+        {
+            events.Add(new CredsStored { Creds = change.Creds });
+        }
+        if (!change.SignalChange.IsEmpty || change.ReceivedKeys.Count > 0)
+        {
+            events.Add(new SignalStateStored { SignalChange = change.SignalChange, ReceivedKeys = { change.ReceivedKeys } });
+        }
+        var received = change.Received.Where(message => !Recent.Contains(message.MessageId)).ToList();
+        events.AddRange(received.Select(message => new InboundStored { Message = message }));
+        return new StateWrite(events, received);
+    }
 
     /// <summary>Replaces the Signal changes by their fold (<see cref="SignalChangeCompaction"/>), before a snapshot.</summary>
     public void CompactSignalChanges()
@@ -95,10 +132,6 @@ public sealed class AccountState
                 _outbox.Remove(completed.MessageId);
                 break;
             case InboundStored stored:
-                if (!stored.Message.SignalChange.IsEmpty)
-                {
-                    _signalChanges.Add(stored.Message.SignalChange);
-                }
                 Recent.Add(stored.Message.MessageId);
                 break;
             case AccountSnapshot snapshot:
@@ -153,3 +186,6 @@ public sealed class AccountState
         $"AccountState(started {Started}, logged out {LoggedOut}, creds {(Creds is null ? "none" : "present")}, " +
         $"{_signalChanges.Count} signal changes, {_outbox.Count} pending sends, {Recent.Count} recent ids)";
 }
+
+/// <summary>What one engine state change writes, and the messages in it to publish once the write is confirmed.</summary>
+public sealed record StateWrite(IReadOnlyList<IAccountJournalEvent> Events, IReadOnlyList<MessageReceived> NewMessages);
