@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Engine.Events;
 using WaCluster.Engine.Media;
@@ -18,9 +19,6 @@ namespace WaCluster.Actors.Commands;
 /// </summary>
 public static class OutgoingMessages
 {
-    /// <summary>Largest media carried inside a command; a larger file goes by a path on the account's node.</summary>
-    public const int MaxInlineMediaBytes = 16 * 1024 * 1024;
-
     public static SendIntent Intent(SendText command) => new()
     {
         MessageId = command.MessageId,
@@ -49,7 +47,7 @@ public static class OutgoingMessages
         {
             return "the media needs either data or a file path";
         }
-        return media.Data.Length > MaxInlineMediaBytes ? $"media data over {MaxInlineMediaBytes} bytes must go by file path" : null;
+        return media.Data.Length > SendLimits.MaxInlineMediaBytes ? $"media data over {SendLimits.MaxInlineMediaBytes} bytes must go by file path" : null;
     }
 
     /// <summary>The media as the engine uploads it, reading from the command's bytes or the node-local file.</summary>
