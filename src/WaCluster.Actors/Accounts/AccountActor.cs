@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
-using WaCluster.Actors.Commands;
 using WaCluster.Actors.Connection;
 using WaCluster.Actors.Metrics;
 using WaCluster.Contracts;
@@ -50,10 +49,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
         Command<StartAccount>(_ => OnStart());
         Command<ConnectAccount>(_ => OnStart());
-        Command<DisconnectAccount>(_ => OnDisconnect());
+        Command<DisconnectAccount>(_ => Lifecycle(_state.Disconnected || _state.LoggedOut, new AccountDisconnected(),
+            () => _connection.Close(ConnectionState.Disconnected, "disconnected by request")));
         Command<LogOut>(OnLogOut);
-        Command<SendText>(command => AcceptSend(OutgoingMessages.Intent(command)));
-        Command<SendMessage>(OnSendMessage);
+        Command<SendText>(command => OnSend(command, command.MessageId, _state.Decide(command)));
+        Command<SendMessage>(command => OnSend(command, command.MessageId, _state.Decide(command, DateTimeOffset.UtcNow)));
         Command<GetAccountStatus>(_ => Sender.Tell(Status()));
         // The code links a device that is not logged in yet: a live socket is enough.
         Command<RequestPairingCode>(command => ForwardToEngine(command, "", requireLogin: false));
@@ -110,110 +110,63 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void OnStart()
-    {
-        if (_state.ShouldConnect)
-        {
-            Sender.Tell(Accepted(""));
-            return;
-        }
-        Persist(new AccountStarted(), started =>
-        {
-            Applied(started);
-            Sender.Tell(Accepted(""));
-            _connection.RequestSlot(Timers);
-        });
-    }
-
-    private void OnDisconnect()
-    {
-        if (_state.Disconnected || _state.LoggedOut)
-        {
-            Sender.Tell(Accepted(""));
-            return;
-        }
-        Persist(new AccountDisconnected(), disconnected =>
-        {
-            Applied(disconnected);
-            _connection.Close(ConnectionState.Disconnected, "disconnected by request");
-            Sender.Tell(Accepted(""));
-        });
-    }
+    private void OnStart() => Lifecycle(_state.ShouldConnect, new AccountStarted(), () => _connection.RequestSlot(Timers));
 
     private void OnLogOut(LogOut command)
     {
-        if (_state.LoggedOut)
+        if (!_state.LoggedOut)
+        {
+            // The engine tells the server before the connection goes away.
+            _connection.Tell(command);
+        }
+        Lifecycle(_state.LoggedOut, new AccountLoggedOut(), () => _connection.Close(ConnectionState.LoggedOut, "logged out"));
+    }
+
+    /// <summary>Start, disconnect, logout: accepted at once when already so, else persisted, acted on, then accepted.</summary>
+    private void Lifecycle(bool already, IAccountJournalEvent change, Action afterwards)
+    {
+        if (already)
         {
             Sender.Tell(Accepted(""));
             return;
         }
-        // The engine tells the server before the connection goes away.
-        _connection.Tell(command);
-        Persist(new AccountLoggedOut(), loggedOut =>
+        Persist(change, persisted =>
         {
-            Applied(loggedOut);
-            _connection.Close(ConnectionState.LoggedOut, "logged out");
+            Applied(persisted);
+            afterwards();
             Sender.Tell(Accepted(""));
         });
-    }
-
-    private void OnSendMessage(SendMessage command)
-    {
-        if (command.ContentCase != SendMessage.ContentOneofCase.Media)
-        {
-            SendIntent intent;
-            try
-            {
-                intent = OutgoingMessages.Intent(command, () => _state.OwnJid, DateTimeOffset.UtcNow);
-            }
-            catch (ArgumentException e)
-            {
-                Sender.Tell(Rejected(command.MessageId, RejectionReason.Invalid, e.Message));
-                return;
-            }
-            AcceptSend(intent);
-        }
-        else if (_state.KnowsSend(command.MessageId))
-        {
-            Sender.Tell(Accepted(command.MessageId));
-        }
-        else if (OutgoingMessages.InvalidMedia(command) is { } problem)
-        {
-            Sender.Tell(Rejected(command.MessageId, RejectionReason.Invalid, problem));
-        }
-        else
-        {
-            // The engine uploads it first and hands it back as a prepared message for the outbox.
-            ForwardToEngine(command, command.MessageId);
-        }
     }
 
     /// <summary>
-    /// Takes one outgoing message of any kind into the outbox: checked, persisted, answered, then handed to the engine
-    /// when connected. It leaves the outbox only on the server's ack; until then every (re)connection sends it again
-    /// with the same id. A known id is accepted again without a second intent (the caller retried).
+    /// A send enters the outbox: persisted, answered, then handed to the engine when connected. It leaves the outbox
+    /// only on the server's verdict; until then every (re)connection sends it again with the same id.
     /// </summary>
-    private void AcceptSend(SendIntent intent)
+    private void OnSend(IAccountCommand command, string messageId, SendDecision decision)
     {
-        if (_state.RefusalOf(intent) is var (reason, detail))
+        switch (decision)
         {
-            Sender.Tell(Rejected(intent.MessageId, reason, detail));
-            return;
+            case SendDecision.Reject(var reason, var detail):
+                Sender.Tell(Rejected(messageId, reason, detail));
+                break;
+            case SendDecision.AcceptAgain:
+                Sender.Tell(Accepted(messageId));
+                break;
+            case SendDecision.Upload:
+                ForwardToEngine(command, messageId);
+                break;
+            case SendDecision.Store(var intent):
+                Persist(new SendIntentStored { Intent = intent }, stored =>
+                {
+                    Applied(stored);
+                    Sender.Tell(Accepted(messageId));
+                    if (_connection.IsConnected)
+                    {
+                        _connection.Tell(new LinkSend { Intent = intent });
+                    }
+                });
+                break;
         }
-        if (_state.KnowsSend(intent.MessageId))
-        {
-            Sender.Tell(Accepted(intent.MessageId));
-            return;
-        }
-        Persist(new SendIntentStored { Intent = intent }, stored =>
-        {
-            Applied(stored);
-            Sender.Tell(Accepted(intent.MessageId));
-            if (_connection.IsConnected)
-            {
-                _connection.Tell(new LinkSend { Intent = intent });
-            }
-        });
     }
 
     private void ForwardToEngine(IAccountCommand command, string referenceId, bool requireLogin = true)
@@ -304,17 +257,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         DeleteSnapshots(new SnapshotSelectionCriteria(snapshotSequenceNr - 1));
     }
 
-    private AccountStatus Status() => new()
-    {
-        AccountId = _accountId,
-        Connection = _state.LoggedOut ? ConnectionState.LoggedOut : _connection.State,
-        HasCreds = _state.Creds is not null,
-        PendingSends = _state.OutboxCount,
-        LastSequenceNr = LastSequenceNr,
-        Node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(),
-        SignalChanges = _state.SignalChanges.Count,
-        RememberedMessageIds = _state.Recent.Count,
-    };
+    private AccountStatus Status() =>
+        _state.StatusOf(_accountId, _connection.State, LastSequenceNr, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString());
 
     private CommandAccepted Accepted(string referenceId) => new() { AccountId = _accountId, ReferenceId = referenceId };
 

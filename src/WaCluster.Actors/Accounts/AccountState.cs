@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using WaCluster.Actors.Commands;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Engine.Creds;
@@ -53,14 +54,38 @@ public sealed class AccountState
     /// <summary>The account's own JID once paired (a reply quoting one of its own messages names it).</summary>
     public string? OwnJid => Creds is { } creds ? AuthCreds.Parse(creds.Span).Me?.Id : null;
 
-    /// <summary>An id the account already took as a send (the caller retried): accepted again, not stored twice.</summary>
-    public bool KnowsSend(string messageId) => Recent.Contains(messageId) || IsPending(messageId);
+    public SendDecision Decide(SendText command) => Decide(OutgoingMessages.Intent(command));
 
-    /// <summary>Why <paramref name="intent"/> may not enter the outbox, or null when it may.</summary>
-    public (RejectionReason Reason, string Detail)? RefusalOf(SendIntent intent) =>
-        SendIntents.Invalid(intent) is { } problem ? (RejectionReason.Invalid, problem)
-        : LoggedOut ? (RejectionReason.LoggedOut, "the account is logged out")
-        : null;
+    /// <summary>
+    /// What a send command comes to. Media is uploaded by the engine first and comes back as a prepared message; a
+    /// known id is accepted again without a second intent (the caller retried).
+    /// </summary>
+    public SendDecision Decide(SendMessage command, DateTimeOffset now)
+    {
+        if (command.ContentCase == SendMessage.ContentOneofCase.Media)
+        {
+            return KnowsSend(command.MessageId) ? new SendDecision.AcceptAgain()
+                : OutgoingMessages.InvalidMedia(command) is { } problem ? new SendDecision.Reject(RejectionReason.Invalid, problem)
+                : new SendDecision.Upload();
+        }
+        try
+        {
+            return Decide(OutgoingMessages.Intent(command, () => OwnJid, now));
+        }
+        catch (ArgumentException e)
+        {
+            return new SendDecision.Reject(RejectionReason.Invalid, e.Message);
+        }
+    }
+
+    // Nothing the engine would refuse enters the outbox: it would be resent forever.
+    private SendDecision Decide(SendIntent intent) =>
+        SendIntents.Invalid(intent) is { } problem ? new SendDecision.Reject(RejectionReason.Invalid, problem)
+        : LoggedOut ? new SendDecision.Reject(RejectionReason.LoggedOut, "the account is logged out")
+        : KnowsSend(intent.MessageId) ? new SendDecision.AcceptAgain()
+        : new SendDecision.Store(intent);
+
+    private bool KnowsSend(string messageId) => Recent.Contains(messageId) || IsPending(messageId);
 
     /// <summary>
     /// The journal events of one engine state change, for one atomic write: the creds, the Signal change, then each
@@ -142,6 +167,19 @@ public sealed class AccountState
         }
     }
 
+    /// <summary>The account as a status reply shows it; <paramref name="connection"/> is what its connection reports.</summary>
+    public AccountStatus StatusOf(string accountId, ConnectionState connection, long lastSequenceNr, string node) => new()
+    {
+        AccountId = accountId,
+        Connection = LoggedOut ? ConnectionState.LoggedOut : connection,
+        HasCreds = Creds is not null,
+        PendingSends = OutboxCount,
+        LastSequenceNr = lastSequenceNr,
+        Node = node,
+        SignalChanges = _signalChanges.Count,
+        RememberedMessageIds = Recent.Count,
+    };
+
     public AccountSnapshot ToSnapshot()
     {
         var snapshot = new AccountSnapshot
@@ -189,3 +227,18 @@ public sealed class AccountState
 
 /// <summary>What one engine state change writes, and the messages in it to publish once the write is confirmed.</summary>
 public sealed record StateWrite(IReadOnlyList<IAccountJournalEvent> Events, IReadOnlyList<MessageReceived> NewMessages);
+
+/// <summary>What a send command comes to (<see cref="AccountState.Decide(SendMessage, DateTimeOffset)"/>).</summary>
+public abstract record SendDecision
+{
+    /// <summary>A new intent: persisted, answered, then handed to the engine.</summary>
+    public sealed record Store(SendIntent Intent) : SendDecision;
+
+    /// <summary>The id is already in the outbox or was sent: accepted again, nothing stored.</summary>
+    public sealed record AcceptAgain : SendDecision;
+
+    public sealed record Reject(RejectionReason Reason, string Detail) : SendDecision;
+
+    /// <summary>Media: the connected engine uploads it and hands it back as a prepared message.</summary>
+    public sealed record Upload : SendDecision;
+}
