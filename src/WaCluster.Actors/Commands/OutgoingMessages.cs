@@ -14,8 +14,8 @@ namespace WaCluster.Actors.Commands;
 /// <summary>
 /// Turns a SendMessage command into the WAProto message the outbox persists and the engine sends, built as WhatsApp
 /// clients build each kind (reactions, edits and revokes by the engine's <see cref="MessageKinds"/>); and media content
-/// into what the engine uploads. Timestamps are taken once, here, so a
-/// resend after a restart is byte for byte the message first sent.
+/// into what the engine uploads. Timestamps are taken once, here, so a resend after a restart is byte for byte the
+/// message first sent.
 /// </summary>
 public static class OutgoingMessages
 {
