@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 
 namespace WaCluster.Cli;
@@ -9,8 +10,6 @@ namespace WaCluster.Cli;
 /// </summary>
 public static class SendArguments
 {
-    public const int MaxInlineMediaBytes = 16 * 1024 * 1024;
-
     public const string Usage = """
           accounts send <id> <to-jid> <text>   a text; with one of these options instead:
               --reply-to <msg-id> [--quoted-text T]   the text quotes a message
@@ -123,10 +122,10 @@ public static class SendArguments
         try
         {
             using var file = File.OpenRead(path);
-            if (file.Length > MaxInlineMediaBytes)
+            if (file.Length > SendLimits.MaxInlineMediaBytes)
             {
                 throw new CliException(ExitCodes.Usage,
-                    $"{path} is over {MaxInlineMediaBytes / (1024 * 1024)} MiB: copy it to the account's node and pass --node-file");
+                    $"{path} is over {SendLimits.MaxInlineMediaBytes / (1024 * 1024)} MiB: copy it to the account's node and pass --node-file");
             }
             return ByteString.FromStream(file);
         }

@@ -20,7 +20,6 @@ public sealed partial class CommandRejected : IAccountReply;
 public sealed partial class AccountStatus : IAccountReply;
 public sealed partial class GroupOperationResult : IAccountReply;
 
-public sealed partial class TextReceived : IAccountEvent;
 public sealed partial class SendCompleted : IAccountEvent;
 public sealed partial class ConnectionChanged : IAccountEvent;
 // Both the reply to RequestPairingCode and the event its subscribers see.
@@ -33,8 +32,6 @@ public sealed partial class PresenceChanged : IAccountEvent;
 
 public sealed partial class LinkStateChanged : IAccountLinkMessage;
 public sealed partial class LinkStatePersisted : IAccountLinkMessage;
-public sealed partial class LinkInbound : IAccountLinkMessage;
-public sealed partial class LinkAckInbound : IAccountLinkMessage;
 public sealed partial class LinkSend : IAccountLinkMessage;
 public sealed partial class LinkServerAck : IAccountLinkMessage;
 public sealed partial class LinkSendRejected : IAccountLinkMessage;

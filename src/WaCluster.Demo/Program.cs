@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaCluster.Client;
 using WaCluster.Contracts.Proto;
 using WaCluster.Demo;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using WaCluster.Simulator;
 
@@ -105,7 +105,7 @@ async Task Converse(DemoAccount from, DemoAccount to, string text)
 {
     var messageId = "demo-" + Guid.NewGuid().ToString("N")[..12];
     await cluster.SendTextAsync(from.Name, messageId, to.Jid, text);
-    var received = await events.NextAsync<TextReceived>(e => e.AccountId == to.Name && e.Text == text);
+    var received = await events.NextAsync<MessageReceived>(e => e.AccountId == to.Name && e.Text == text);
     await events.NextAsync<SendCompleted>(e => e.AccountId == from.Name && e.MessageId == messageId);
     Console.WriteLine($"[{to.Name}] <- {from.Name} ({received.MessageId}): {received.Text}");
 }

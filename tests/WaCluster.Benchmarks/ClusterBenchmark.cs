@@ -7,8 +7,8 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaCluster.Client;
 using WaCluster.Contracts;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 
 namespace WaCluster.Benchmarks;

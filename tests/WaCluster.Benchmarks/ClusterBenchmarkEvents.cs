@@ -28,7 +28,7 @@ internal sealed class ClusterBenchmarkEvents(Func<string, string, Task> scan)
             case ConnectionChanged { Connection: ConnectionState.Connected } changed:
                 ConnectedSource(changed.AccountId).TrySetResult();
                 break;
-            case TextReceived text:
+            case MessageReceived { Kind: MessageKind.Text } text:
                 TextSource(text.Text).TrySetResult(Stopwatch.GetTimestamp());
                 break;
         }

@@ -1,6 +1,8 @@
 using Google.Protobuf;
+using WaCluster.Actors.Commands;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Core.Creds;
 using WaCluster.Engine.State;
 
 namespace WaCluster.Actors.Accounts;
@@ -8,7 +10,8 @@ namespace WaCluster.Actors.Accounts;
 /// <summary>
 /// What an account remembers across restarts and node moves: its engine creds and Signal changes (opaque bytes the
 /// engine produced), the outbox of sends not yet acked by the server, and recently handled message ids.
-/// Changed only by applying journal events, so replay rebuilds exactly what was live.
+/// Changed only by applying journal events, so replay rebuilds exactly what was live; it also decides which events a
+/// command or an engine state change makes, so that the actor only persists, answers and publishes.
 /// </summary>
 public sealed class AccountState
 {
@@ -44,6 +47,65 @@ public sealed class AccountState
     public DedupeWindow ReceivedKeys { get; }
 
     public bool IsPending(string messageId) => _outbox.ContainsKey(messageId);
+
+    /// <summary>Started and neither logged out nor disconnected: the account keeps a connection open.</summary>
+    public bool ShouldConnect => Started && !LoggedOut && !Disconnected;
+
+    /// <summary>The account's own JID once paired (a reply quoting one of its own messages names it).</summary>
+    public string? OwnJid => Creds is { } creds ? AuthCreds.Parse(creds.Span).Me?.Id : null;
+
+    public SendDecision Decide(SendText command) => Decide(OutgoingMessages.Intent(command));
+
+    /// <summary>
+    /// What a send command comes to. Media is uploaded by the engine first and comes back as a prepared message; a
+    /// known id is accepted again without a second intent (the caller retried).
+    /// </summary>
+    public SendDecision Decide(SendMessage command, DateTimeOffset now)
+    {
+        if (command.ContentCase == SendMessage.ContentOneofCase.Media)
+        {
+            return KnowsSend(command.MessageId) ? new SendDecision.AcceptAgain()
+                : OutgoingMessages.InvalidMedia(command) is { } problem ? new SendDecision.Reject(RejectionReason.Invalid, problem)
+                : new SendDecision.Upload();
+        }
+        try
+        {
+            return Decide(OutgoingMessages.Intent(command, () => OwnJid, now));
+        }
+        catch (ArgumentException e)
+        {
+            return new SendDecision.Reject(RejectionReason.Invalid, e.Message);
+        }
+    }
+
+    // Nothing the engine would refuse enters the outbox: it would be resent forever.
+    private SendDecision Decide(SendIntent intent) =>
+        SendIntents.Invalid(intent) is { } problem ? new SendDecision.Reject(RejectionReason.Invalid, problem)
+        : LoggedOut ? new SendDecision.Reject(RejectionReason.LoggedOut, "the account is logged out")
+        : KnowsSend(intent.MessageId) ? new SendDecision.AcceptAgain()
+        : new SendDecision.Store(intent);
+
+    private bool KnowsSend(string messageId) => Recent.Contains(messageId) || IsPending(messageId);
+
+    /// <summary>
+    /// The journal events of one engine state change, for one atomic write: the creds, the Signal change, then each
+    /// message it decrypted that the account has not stored before (a redelivery after a lost ack is not stored again).
+    /// </summary>
+    public StateWrite WriteFor(LinkStateChanged change)
+    {
+        var events = new List<IAccountJournalEvent>(2 + change.Received.Count);
+        if (change.HasCreds)
+        {
+            events.Add(new CredsStored { Creds = change.Creds });
+        }
+        if (!change.SignalChange.IsEmpty || change.ReceivedKeys.Count > 0)
+        {
+            events.Add(new SignalStateStored { SignalChange = change.SignalChange, ReceivedKeys = { change.ReceivedKeys } });
+        }
+        var received = change.Received.Where(message => !Recent.Contains(message.MessageId)).ToList();
+        events.AddRange(received.Select(message => new InboundStored { Message = message }));
+        return new StateWrite(events, received);
+    }
 
     /// <summary>Replaces the Signal changes by their fold (<see cref="SignalChangeCompaction"/>), before a snapshot.</summary>
     public void CompactSignalChanges()
@@ -95,10 +157,6 @@ public sealed class AccountState
                 _outbox.Remove(completed.MessageId);
                 break;
             case InboundStored stored:
-                if (!stored.Message.SignalChange.IsEmpty)
-                {
-                    _signalChanges.Add(stored.Message.SignalChange);
-                }
                 Recent.Add(stored.Message.MessageId);
                 break;
             case AccountSnapshot snapshot:
@@ -108,6 +166,19 @@ public sealed class AccountState
                 throw new ArgumentException($"Not an account journal event: {journalEvent.GetType().Name}", nameof(journalEvent));
         }
     }
+
+    /// <summary>The account as a status reply shows it; <paramref name="connection"/> is what its connection reports.</summary>
+    public AccountStatus StatusOf(string accountId, ConnectionState connection, long lastSequenceNr, string node) => new()
+    {
+        AccountId = accountId,
+        Connection = LoggedOut ? ConnectionState.LoggedOut : connection,
+        HasCreds = Creds is not null,
+        PendingSends = OutboxCount,
+        LastSequenceNr = lastSequenceNr,
+        Node = node,
+        SignalChanges = _signalChanges.Count,
+        RememberedMessageIds = Recent.Count,
+    };
 
     public AccountSnapshot ToSnapshot()
     {
@@ -152,4 +223,22 @@ public sealed class AccountState
     public override string ToString() =>
         $"AccountState(started {Started}, logged out {LoggedOut}, creds {(Creds is null ? "none" : "present")}, " +
         $"{_signalChanges.Count} signal changes, {_outbox.Count} pending sends, {Recent.Count} recent ids)";
+}
+
+/// <summary>What one engine state change writes, and the messages in it to publish once the write is confirmed.</summary>
+public sealed record StateWrite(IReadOnlyList<IAccountJournalEvent> Events, IReadOnlyList<MessageReceived> NewMessages);
+
+/// <summary>What a send command comes to (<see cref="AccountState.Decide(SendMessage, DateTimeOffset)"/>).</summary>
+public abstract record SendDecision
+{
+    /// <summary>A new intent: persisted, answered, then handed to the engine.</summary>
+    public sealed record Store(SendIntent Intent) : SendDecision;
+
+    /// <summary>The id is already in the outbox or was sent: accepted again, nothing stored.</summary>
+    public sealed record AcceptAgain : SendDecision;
+
+    public sealed record Reject(RejectionReason Reason, string Detail) : SendDecision;
+
+    /// <summary>Media: the connected engine uploads it and hands it back as a prepared message.</summary>
+    public sealed record Upload : SendDecision;
 }

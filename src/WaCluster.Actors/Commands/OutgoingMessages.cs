@@ -1,9 +1,11 @@
 using Google.Protobuf;
+using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.Core.Events;
 using WaCluster.Core.Media;
+using WaCluster.Core.Messaging;
+using WaCluster.Protocol.Jids;
 using WaMessage = WaCluster.Protocol.Proto.Message;
-using WaMessageKey = WaCluster.Protocol.Proto.MessageKey;
-using WaProtocolMessage = WaCluster.Protocol.Proto.Message.Types.ProtocolMessage;
 using ContractMediaKind = WaCluster.Contracts.Proto.MediaKind;
 using EngineMediaKind = WaCluster.Core.Media.MediaKind;
 
@@ -11,13 +13,18 @@ namespace WaCluster.Actors.Commands;
 
 /// <summary>
 /// Turns a SendMessage command into the WAProto message the outbox persists and the engine sends, built as WhatsApp
-/// clients build each kind; and media content into what the engine uploads. Timestamps are taken once, here, so a
-/// resend after a restart is byte for byte the message first sent.
+/// clients build each kind (reactions, edits and revokes by the engine's <see cref="MessageKinds"/>); and media content
+/// into what the engine uploads. Timestamps are taken once, here, so a resend after a restart is byte for byte the
+/// message first sent.
 /// </summary>
 public static class OutgoingMessages
 {
-    /// <summary>Largest media carried inside a command; a larger file goes by a path on the account's node.</summary>
-    public const int MaxInlineMediaBytes = 16 * 1024 * 1024;
+    public static SendIntent Intent(SendText command) => new()
+    {
+        MessageId = command.MessageId,
+        ToJid = command.ToJid,
+        Message = new WaMessage { Conversation = command.Text }.ToByteString(),
+    };
 
     /// <summary>The intent of a command without media (media is uploaded first, then arrives here as prepared).</summary>
     /// <exception cref="ArgumentException">The command lacks what its kind needs.</exception>
@@ -40,7 +47,7 @@ public static class OutgoingMessages
         {
             return "the media needs either data or a file path";
         }
-        return media.Data.Length > MaxInlineMediaBytes ? $"media data over {MaxInlineMediaBytes} bytes must go by file path" : null;
+        return media.Data.Length > SendLimits.MaxInlineMediaBytes ? $"media data over {SendLimits.MaxInlineMediaBytes} bytes must go by file path" : null;
     }
 
     /// <summary>The media as the engine uploads it, reading from the command's bytes or the node-local file.</summary>
@@ -75,33 +82,9 @@ public static class OutgoingMessages
     {
         SendMessage.ContentOneofCase.Text => new WaMessage { Conversation = command.Text },
         SendMessage.ContentOneofCase.Reply => Reply(command, ownJid),
-        SendMessage.ContentOneofCase.Reaction => new WaMessage
-        {
-            ReactionMessage = new WaMessage.Types.ReactionMessage
-            {
-                Key = KeyOf(command.ToJid, command.Reaction.Target, "a reaction"),
-                Text = command.Reaction.Emoji,
-                SenderTimestampMs = now.ToUnixTimeMilliseconds(),
-            },
-        },
-        SendMessage.ContentOneofCase.Edit => new WaMessage
-        {
-            ProtocolMessage = new WaProtocolMessage
-            {
-                Key = KeyOf(command.ToJid, command.Edit.Target, "an edit"),
-                Type = WaProtocolMessage.Types.Type.MessageEdit,
-                EditedMessage = new WaMessage { Conversation = command.Edit.Text },
-                TimestampMs = now.ToUnixTimeMilliseconds(),
-            },
-        },
-        SendMessage.ContentOneofCase.Revoke => new WaMessage
-        {
-            ProtocolMessage = new WaProtocolMessage
-            {
-                Key = KeyOf(command.ToJid, command.Revoke, "a revoke"),
-                Type = WaProtocolMessage.Types.Type.Revoke,
-            },
-        },
+        SendMessage.ContentOneofCase.Reaction => MessageKinds.Reaction(KeyOf(command.ToJid, command.Reaction.Target, "a reaction"), command.Reaction.Emoji, now),
+        SendMessage.ContentOneofCase.Edit => MessageKinds.Edit(KeyOf(command.ToJid, command.Edit.Target, "an edit"), command.Edit.Text, now),
+        SendMessage.ContentOneofCase.Revoke => MessageKinds.Revoke(KeyOf(command.ToJid, command.Revoke, "a revoke")),
         _ => throw new ArgumentException("the message has no content", nameof(command)),
     };
 
@@ -121,14 +104,29 @@ public static class OutgoingMessages
         return new WaMessage { ExtendedTextMessage = new WaMessage.Types.ExtendedTextMessage { Text = command.Reply.Text, ContextInfo = context } };
     }
 
-    private static WaMessageKey KeyOf(string chat, MessageRef? target, string what) =>
-        target is { MessageId.Length: > 0 }
-            ? new WaMessageKey { RemoteJid = chat, FromMe = target.FromMe, Id = target.MessageId, Participant = target.ParticipantJid }
-            : throw new ArgumentException($"{what} needs the id of the message it targets");
+    private static WaMessageKey KeyOf(string chat, MessageRef? target, string what)
+    {
+        if (target is not { MessageId.Length: > 0 })
+        {
+            throw new ArgumentException($"{what} needs the id of the message it targets");
+        }
+        if (!Jid.TryParse(chat, out var chatJid))
+        {
+            throw new ArgumentException($"to_jid '{chat}' is not a user or group JID");
+        }
+        Jid? participant = null;
+        if (target.ParticipantJid.Length > 0)
+        {
+            participant = Jid.TryParse(target.ParticipantJid, out var parsed)
+                ? parsed
+                : throw new ArgumentException($"participant_jid '{target.ParticipantJid}' is not a JID");
+        }
+        return new WaMessageKey(chatJid, target.FromMe, target.MessageId, participant);
+    }
 
     // "1555@s.whatsapp.net" from "1555:3@s.whatsapp.net": a quote names the user, not one of their devices.
     private static string WithoutDevice(string jid) =>
-        WaCluster.Protocol.Jids.Jid.TryParse(jid, out var parsed) ? parsed.ToNonAd().ToString() : jid;
+        Jid.TryParse(jid, out var parsed) ? parsed.ToNonAd().ToString() : jid;
 
     private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
 }

@@ -30,7 +30,7 @@ internal sealed class AccountStatePersister(string accountId, IActorRef account,
         foreach (var received in change.ReceivedMessages ?? [])
         {
             message.ReceivedKeys.Add(ReceivedMessageWindow.KeyOf(received));
-            message.Received.Add(InboundMessages.ToLink(accountId, received));
+            message.Received.Add(InboundMessages.Describe(accountId, received));
         }
         var confirmed = await account.Ask<LinkStatePersisted>(message, timeout, cancellationToken).ConfigureAwait(false);
         if (confirmed.Token != token)

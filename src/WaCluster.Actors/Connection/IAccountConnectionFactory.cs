@@ -6,8 +6,8 @@ namespace WaCluster.Actors.Connection;
 /// <summary>
 /// The seam where the account engine plugs in: it builds the account's connection child (socket, Noise, engine).
 /// The child talks to its account only through the Link* contract messages: it asks the account to persist state
-/// (LinkStateChanged, LinkInbound) and acts towards the server only after the account confirms. It never owns
-/// persisted state, so restarting it after a socket failure loses nothing.
+/// (LinkStateChanged, with the messages it decrypted) and acts towards the server only after the account confirms.
+/// It never owns persisted state, so restarting it after a socket failure loses nothing.
 /// </summary>
 public interface IAccountConnectionFactory
 {

@@ -12,17 +12,6 @@ namespace WaCluster.Actors.Connection;
 /// </summary>
 internal static class InboundMessages
 {
-    public static LinkInbound ToLink(string accountId, ReceivedMessage received) => new()
-    {
-        MessageId = received.Key.Id,
-        FromJid = received.Sender.ToString(),
-        ChatJid = received.Key.RemoteJid.ToString(),
-        // Plain texts and replies, as TextReceived always carried them.
-        Text = received.Text ?? "",
-        TimestampUnixSeconds = received.Timestamp.ToUnixTimeSeconds(),
-        Received = Describe(accountId, received),
-    };
-
     public static MessageReceived Describe(string accountId, ReceivedMessage received)
     {
         var message = received.Message;

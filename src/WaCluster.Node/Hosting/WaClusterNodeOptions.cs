@@ -1,13 +1,11 @@
 using WaCluster.Actors.Accounts;
+using WaCluster.Client;
 
 namespace WaCluster.Node.Hosting;
 
 /// <summary>Where a node runs, whom it joins and where it keeps journals.</summary>
 public sealed record WaClusterNodeOptions
 {
-    /// <summary>The role of nodes that host account entities; nodes without it reach accounts through a proxy.</summary>
-    public const string AccountsRole = "accounts";
-
     public string SystemName { get; init; } = "wacluster";
 
     public string Hostname { get; init; } = "localhost";
@@ -17,7 +15,8 @@ public sealed record WaClusterNodeOptions
 
     public int Port { get; init; } = 4053;
 
-    public IReadOnlyList<string> Roles { get; init; } = [AccountsRole];
+    /// <summary>Nodes with <see cref="AccountShards.Role"/> host account entities; the others reach them through a proxy.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [AccountShards.Role];
 
     /// <summary>Akka addresses such as <c>akka.tcp://wacluster@host:4053</c>; empty = join itself.</summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
@@ -27,7 +26,7 @@ public sealed record WaClusterNodeOptions
 
     public string? PostgresConnectionString { get; init; }
 
-    public int NumberOfShards { get; init; } = 100;
+    public int NumberOfShards { get; init; } = AccountShards.DefaultNumberOfShards;
 
     /// <summary>Folder of HOCON files (*.conf) layered over the built-in settings, in name order.</summary>
     public string HoconDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "hocon");
@@ -43,5 +42,5 @@ public sealed record WaClusterNodeOptions
     /// <summary>Where account engines connect; null = no engine on this node (accounts keep state but do not connect).</summary>
     public EngineEndpointOptions? Engine { get; init; }
 
-    public bool HostsAccounts => Roles.Contains(AccountsRole);
+    public bool HostsAccounts => Roles.Contains(AccountShards.Role);
 }

@@ -7,11 +7,10 @@ using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using WaCluster.Actors.Accounts;
-using WaCluster.Actors.Commands;
 using WaCluster.Actors.Connection;
-using WaCluster.Actors.Sharding;
+using WaCluster.Client;
+using WaCluster.Contracts;
 using WaCluster.Contracts.Serialization;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Metrics;
 
 namespace WaCluster.Node.Hosting;
@@ -19,11 +18,6 @@ namespace WaCluster.Node.Hosting;
 /// <summary>Builds a WaCluster node on Akka.Hosting: remoting, cluster, journals, pub-sub, the account region.</summary>
 public static class WaClusterNodeSetup
 {
-    /// <summary>Largest remoting frame: inline media plus room for the rest of the command.</summary>
-    private const int RemoteFrameBytes = OutgoingMessages.MaxInlineMediaBytes + 1024 * 1024;
-
-    public const string RegionName = "accounts";
-
     /// <summary>Adds the node's ActorSystem and the <see cref="IWhatsAppCluster"/> facade to the services.</summary>
     public static IServiceCollection AddWaClusterNode(
         this IServiceCollection services,
@@ -57,11 +51,10 @@ public static class WaClusterNodeSetup
                 HostName = options.Hostname,
                 PublicHostName = options.PublicHostname ?? options.Hostname,
                 Port = options.Port,
-                // A send command may carry inline media up to OutgoingMessages.MaxInlineMediaBytes to an account on
-                // another node: the default 128 kB frame would drop it silently.
-                MaxFrameSize = RemoteFrameBytes,
-                SendBufferSize = RemoteFrameBytes * 2,
-                ReceiveBufferSize = RemoteFrameBytes * 2,
+                // A send command may carry inline media to an account on another node.
+                MaxFrameSize = SendLimits.RemoteFrameBytes,
+                SendBufferSize = SendLimits.RemoteFrameBytes * 2,
+                ReceiveBufferSize = SendLimits.RemoteFrameBytes * 2,
             })
             .WithClustering(new ClusterOptions
             {
@@ -82,7 +75,7 @@ public static class WaClusterNodeSetup
             var factory = connections
                 ?? (options.Engine is { } engine ? new EngineConnectionFactory(engine.ToEngineOptions()) : NoEngineConnectionFactory.Instance);
             builder.WithShardRegion<AccountRegion>(
-                RegionName,
+                AccountShards.RegionName,
                 (system, _, _) =>
                 {
                     var publisher = new PubSubEventPublisher(DistributedPubSub.Get(system).Mediator);
@@ -91,7 +84,7 @@ public static class WaClusterNodeSetup
                 extractor,
                 new ShardOptions
                 {
-                    Role = WaClusterNodeOptions.AccountsRole,
+                    Role = AccountShards.Role,
                     RememberEntities = true,
                     StateStoreMode = StateStoreMode.DData,
                     RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
@@ -101,7 +94,7 @@ public static class WaClusterNodeSetup
         }
         else
         {
-            builder.WithShardRegionProxy<AccountRegion>(RegionName, WaClusterNodeOptions.AccountsRole, extractor);
+            builder.WithShardRegionProxy<AccountRegion>(AccountShards.RegionName, AccountShards.Role, extractor);
         }
 
         if (options.SerializeMessages)

@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using WaCluster.Client;
 using WaCluster.Contracts.Management;
 using WaCluster.Contracts.Proto;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using AkkaCluster = Akka.Cluster.Cluster;
 
@@ -243,12 +243,12 @@ public sealed class ClusterManagement(
     });
 
     private IEnumerable<Address> AccountNodes() => Cluster.State.Members
-        .Where(member => member.Status == Akka.Cluster.MemberStatus.Up && member.HasRole(WaClusterNodeOptions.AccountsRole))
+        .Where(member => member.Status == Akka.Cluster.MemberStatus.Up && member.HasRole(AccountShards.Role))
         .Select(member => member.Address);
 
     private async Task<(Address, CurrentShardRegionState?)> RegionStateAsync(Address address, CancellationToken cancellationToken)
     {
-        var region = system.ActorSelection(new RootActorPath(address) / "system" / "sharding" / WaClusterNodeSetup.RegionName);
+        var region = system.ActorSelection(new RootActorPath(address) / "system" / "sharding" / AccountShards.RegionName);
         try
         {
             return (address, await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout, cancellationToken));

@@ -9,9 +9,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaCluster.Client;
 using WaCluster.Contracts.Management;
 using WaCluster.Contracts.Proto;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using WaCluster.Node.Management.Logs;
 

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Xunit.Abstractions;
 using WaCluster.Actors.Accounts;
 using WaCluster.Cluster.Tests.Support;
+using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 
 namespace WaCluster.Cluster.Tests.Accounts;
@@ -19,16 +20,20 @@ public abstract class AccountActorFixture : Akka.TestKit.Xunit2.TestKit
     {
         Engine = CreateTestProbe("engine");
         Events = CreateTestProbe("events");
+        Connections = new ProbeConnectionFactory(Engine.Ref);
     }
 
+    /// <summary>What the account tells its connection (sends, persisted confirmations, forwarded commands).</summary>
     protected TestProbe Engine { get; }
 
     protected TestProbe Events { get; }
 
+    private ProbeConnectionFactory Connections { get; }
+
     protected Props AccountProps(string accountId, int snapshotEvery = 1000) => AccountActor.Props(
         accountId,
         new AccountActorSettings { SnapshotEvery = snapshotEvery, DedupeCapacity = 64 },
-        new ProbeConnectionFactory(Engine.Ref),
+        Connections,
         new ProbePublisher(Events.Ref));
 
     protected async Task<IActorRef> StartedAccount(string accountId, int snapshotEvery = 1000)
@@ -66,13 +71,30 @@ public abstract class AccountActorFixture : Akka.TestKit.Xunit2.TestKit
         }
     }
 
-    protected static LinkInbound Inbound(string id, string text) => new()
+    /// <summary>Sends <paramref name="message"/> to the account from its current connection, once it has opened one.</summary>
+    protected async Task FromEngine(string accountId, IAccountLinkMessage message)
     {
+        IActorRef? connection = null;
+        await AwaitConditionAsync(() => Task.FromResult((connection = Connections.ConnectionOf(accountId)) is not null));
+        connection!.Tell(new ToAccount(message));
+    }
+
+    /// <summary>What the engine reports after decrypting <paramref name="received"/>: the Signal change, journaled with them (empty: none).</summary>
+    protected static LinkStateChanged Decrypted(long token, string signalChange, params MessageReceived[] received)
+    {
+        var change = new LinkStateChanged { Token = token, Cause = "message received", SignalChange = ByteString.CopyFromUtf8(signalChange) };
+        change.Received.Add(received);
+        return change;
+    }
+
+    protected static MessageReceived Received(string accountId, string id, string text) => new()
+    {
+        AccountId = accountId,
         MessageId = id,
         FromJid = "15550001111@s.whatsapp.net",
         ChatJid = "15550001111@s.whatsapp.net",
+        Kind = MessageKind.Text,
         Text = text,
         TimestampUnixSeconds = 1_700_000_000,
-        SignalChange = ByteString.CopyFromUtf8("session-change-" + id),
     };
 }

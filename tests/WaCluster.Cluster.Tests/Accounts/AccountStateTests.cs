@@ -18,8 +18,9 @@ public sealed class AccountStateTests
             state.Apply(new SendIntentStored { Intent = new SendIntent { MessageId = id, ToJid = "1@s.whatsapp.net", Message = ByteString.CopyFromUtf8(id) } });
         }
         state.Apply(new SendIntentCompleted { MessageId = "a" });
-        state.Apply(new InboundStored { Message = new LinkInbound { MessageId = "in", SignalChange = ByteString.CopyFromUtf8("s") } });
-        state.Apply(new SignalStateStored { SignalChange = ByteString.CopyFromUtf8("t"), ReceivedKeys = { "1@s.whatsapp.net|in", "1@s.whatsapp.net|x" } });
+        state.Apply(new SignalStateStored { SignalChange = ByteString.CopyFromUtf8("s"), ReceivedKeys = { "1@s.whatsapp.net|in" } });
+        state.Apply(new InboundStored { Message = new MessageReceived { MessageId = "in", Text = "hello" } });
+        state.Apply(new SignalStateStored { SignalChange = ByteString.CopyFromUtf8("t"), ReceivedKeys = { "1@s.whatsapp.net|x" } });
 
         var restored = new AccountState(dedupeCapacity: 3);
         restored.Apply(state.ToSnapshot());
@@ -28,6 +29,7 @@ public sealed class AccountStateTests
         Assert.Equal(["c", "b"], restored.Outbox.Select(intent => intent.MessageId));
         Assert.Equal("creds", restored.Creds!.ToStringUtf8());
         Assert.Equal(2, restored.SignalChanges.Count);
+        Assert.True(restored.Recent.Contains("in"));
         Assert.Equal(["1@s.whatsapp.net|in", "1@s.whatsapp.net|x"], restored.ReceivedKeys.InOrder);
     }
 

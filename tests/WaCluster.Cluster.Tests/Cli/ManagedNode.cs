@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WaCluster.Cli;
-using WaCluster.Node.Facade;
+using WaCluster.Client;
 using WaCluster.Node.Hosting;
 using WaCluster.Node.Management;
 

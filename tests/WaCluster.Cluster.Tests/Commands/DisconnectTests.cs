@@ -37,10 +37,10 @@ public sealed class DisconnectTests(CommandsCluster cluster) : IClassFixture<Com
 
         await cluster.Accounts.ConnectAccountAsync("quiet");
         await cluster.Events.NextAsync<ConnectionChanged>("quiet", c => c.Connection == ConnectionState.Connected);
-        Assert.Equal("while away", (await cluster.Events.NextAsync<TextReceived>("quiet")).Text);
+        Assert.Equal("while away", (await cluster.Events.NextAsync<MessageReceived>("quiet")).Text);
         Assert.Empty(cluster.Events.All.OfType<QrCodeIssued>());
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Single(cluster.Events.All.OfType<TextReceived>(), m => m.AccountId == "quiet");
+        Assert.Single(cluster.Events.All.OfType<MessageReceived>(), m => m.AccountId == "quiet");
     }
 
     // The socket closes asynchronously after the reply: wait until the simulator has one connection less.

@@ -1,5 +1,5 @@
+using WaCluster.Client;
 using WaCluster.Contracts.Proto;
-using WaCluster.Node.Facade;
 
 namespace WaCluster.Cluster.Tests.Commands;
 

@@ -6,6 +6,7 @@ using Google.Protobuf.Reflection;
 using WaCluster.Cluster.Tests.Failover;
 using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts;
+using WaCluster.Contracts.Proto;
 using WaCluster.Contracts.Serialization;
 using WaCluster.Node.Hosting;
 
@@ -63,6 +64,24 @@ public sealed class SerializerTests : IDisposable
         var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerForType(typeof(IWaClusterMessage));
         var manifests = contractTypes.Select(type => serializer.Manifest(Activator.CreateInstance(type)!)).ToList();
         Assert.Equal(manifests.Count, manifests.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Journaled_types_keep_the_manifests_their_journals_were_written_with_and_retired_ones_stay_unknown()
+    {
+        var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerForType(typeof(IWaClusterMessage));
+        var journaled = new (IMessage Message, string Manifest)[]
+        {
+            (new CredsStored(), "j-creds"), (new SignalStateStored(), "j-signal"), (new SendIntentStored(), "j-intent"),
+            (new SendIntentCompleted(), "j-intent-done"), (new InboundStored(), "j-in"), (new AccountStarted(), "j-started"),
+            (new AccountLoggedOut(), "j-logout"), (new AccountDisconnected(), "j-disconnected"), (new AccountSnapshot(), "j-snapshot"),
+            (new SendIntent(), "intent"), (new MessageReceived(), "e-msg"),
+        };
+        Assert.All(journaled, entry => Assert.Equal(entry.Manifest, serializer.Manifest(entry.Message)));
+        foreach (var retired in new[] { "e-text", "l-in", "l-in-ack" })
+        {
+            Assert.Throws<SerializationException>(() => serializer.FromBinary([], retired));
+        }
     }
 
     [Fact]

@@ -70,8 +70,8 @@ public abstract class EngineAccountFixture : Akka.TestKit.Xunit2.TestKit, IAsync
     protected async Task ConnectedAsync(string accountId) =>
         await Events.FishForMessageAsync(message => message is ConnectionChanged { Connection: ConnectionState.Connected } c && c.AccountId == accountId, Slow);
 
-    protected async Task<TextReceived> NextTextAsync(string accountId) =>
-        (TextReceived)await Events.FishForMessageAsync(message => message is TextReceived t && t.AccountId == accountId, Slow);
+    protected async Task<MessageReceived> NextTextAsync(string accountId) =>
+        (MessageReceived)await Events.FishForMessageAsync(message => message is MessageReceived t && t.AccountId == accountId, Slow);
 
     protected async Task StopAndWait(IActorRef actor)
     {

@@ -4,11 +4,11 @@ using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaCluster.Client;
 using WaCluster.Cluster.Tests.Support;
 using WaCluster.Actors.Accounts;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using WaCluster.Simulator;
 
@@ -69,7 +69,7 @@ public abstract class NodeRestartConversation : IAsyncLifetime
             await events.NextAsync<ConnectionChanged>(bob, c => c.Connection == ConnectionState.Connected);
 
             await cluster.SendTextAsync(alice, "first-1", bobUser.Info.Jid, "hello bob");
-            var received = await events.NextAsync<TextReceived>(bob);
+            var received = await events.NextAsync<MessageReceived>(bob);
             Assert.Equal("hello bob", received.Text);
             Assert.StartsWith(aliceUser.Info.Phone, received.ChatJid, StringComparison.Ordinal);
             Assert.Equal("first-1", (await events.NextAsync<SendCompleted>(alice)).MessageId);
@@ -89,7 +89,7 @@ public abstract class NodeRestartConversation : IAsyncLifetime
         await later.NextAsync<ConnectionChanged>(bob, c => c.Connection == ConnectionState.Connected);
 
         await again.SendTextAsync(bob, "second-1", aliceUser.Info.Jid, "hello again alice");
-        var reply = await later.NextAsync<TextReceived>(alice);
+        var reply = await later.NextAsync<MessageReceived>(alice);
         Assert.Equal("hello again alice", reply.Text);
         Assert.StartsWith(bobUser.Info.Phone, reply.ChatJid, StringComparison.Ordinal);
         Assert.Equal("second-1", (await later.NextAsync<SendCompleted>(bob)).MessageId);

@@ -40,7 +40,7 @@ public sealed class OutboxTests(ITestOutputHelper output) : EngineAccountFixture
 
         // Bob's device got the second copy (the server holds nothing for it) but nobody saw it twice.
         await AwaitAssertAsync(() => Assert.Equal(0, Simulator.Simulator.PendingCounts()[bobInfo.DeviceJid!]), Slow);
-        Assert.DoesNotContain(Events.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), message => message), message => message is TextReceived);
+        Assert.DoesNotContain(Events.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), message => message), message => message is MessageReceived);
         Assert.DoesNotContain(DrainWarnings(), warning => warning.Contains("does not decrypt", StringComparison.Ordinal));
         Assert.Equal(0, Simulator.Simulator.Counters.Conflicts);
     }

@@ -42,6 +42,6 @@ public sealed class SignalCompactionEngineTests(ITestOutputHelper output) : Engi
     }
 
     // Recovery publishes the replayed messages again first (subscribers dedupe by id): skip to the one we want.
-    private async Task<TextReceived> FishTextAsync(string accountId, string text) =>
-        (TextReceived)await Events.FishForMessageAsync(message => message is TextReceived t && t.AccountId == accountId && t.Text == text, Slow);
+    private async Task<MessageReceived> FishTextAsync(string accountId, string text) =>
+        (MessageReceived)await Events.FishForMessageAsync(message => message is MessageReceived t && t.AccountId == accountId && t.Text == text, Slow);
 }

@@ -5,8 +5,8 @@ using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaCluster.Client;
 using WaCluster.Cluster.Tests.Support;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 
 namespace WaCluster.Cluster.Tests.Failover;
@@ -72,7 +72,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
                 {
                     Hostname = "127.0.0.1",
                     Port = port,
-                    Roles = index < AccountNodes ? [WaClusterNodeOptions.AccountsRole] : ["api"],
+                    Roles = index < AccountNodes ? [AccountShards.Role] : ["api"],
                     SeedNodes = [Address(Ports[0])],
                     SqliteFile = SqliteFile,
                     SerializeMessages = true,

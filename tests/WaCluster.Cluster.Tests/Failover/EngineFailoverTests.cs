@@ -102,8 +102,8 @@ public sealed class EngineFailoverTests(ITestOutputHelper output) : IAsyncLifeti
         await sending.WaitAsync(Bound);
         output.WriteLine($"{MessageCount} sends accepted after {clock.Elapsed.TotalSeconds:F1} s");
 
-        var received = published.OfType<TextReceived>();
-        await Eventually(() => expected.All(message => published.OfType<TextReceived>().Any(text => text.MessageId == message.Id)),
+        var received = published.OfType<MessageReceived>();
+        await Eventually(() => expected.All(message => published.OfType<MessageReceived>().Any(text => text.MessageId == message.Id)),
             "every message received", () => $"missing {expected.Count(message => !received.Any(text => text.MessageId == message.Id))}");
         output.WriteLine($"all {MessageCount} received after {clock.Elapsed.TotalSeconds:F1} s (node killed at {killedAt?.TotalSeconds:F1} s)");
 

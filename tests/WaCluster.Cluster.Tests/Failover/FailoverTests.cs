@@ -3,11 +3,11 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Microsoft.Data.Sqlite;
+using WaCluster.Client;
 using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Contracts.Serialization;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using Xunit.Abstractions;
 

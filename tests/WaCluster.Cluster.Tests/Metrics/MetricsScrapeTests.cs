@@ -5,9 +5,9 @@ using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaCluster.Client;
 using WaCluster.Cluster.Tests.Support;
 using WaCluster.Contracts.Proto;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using WaCluster.Node.Metrics;
 using WaCluster.Simulator;
@@ -116,7 +116,7 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
         for (var i = 0; i < Messages; i++)
         {
             await cluster.SendTextAsync("alice", $"metrics-{i}", bob.Jid, $"message {i}");
-            Assert.Equal($"message {i}", (await events.NextAsync<TextReceived>("bob")).Text);
+            Assert.Equal($"message {i}", (await events.NextAsync<MessageReceived>("bob")).Text);
             Assert.Equal($"metrics-{i}", (await events.NextAsync<SendCompleted>("alice")).MessageId);
         }
 

@@ -9,11 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WaCluster.Actors.Connection.Streams;
+using WaCluster.Client;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Core.Connection;
 using WaCluster.Core.Creds;
-using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
 using WaCluster.Simulator;
 

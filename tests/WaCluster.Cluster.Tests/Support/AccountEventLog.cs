@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using WaCluster.Client;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
-using WaCluster.Node.Facade;
 
 namespace WaCluster.Cluster.Tests.Support;
 

@@ -9,23 +9,41 @@ using WaCluster.Contracts.Proto;
 namespace WaCluster.Cluster.Tests.Support;
 
 /// <summary>
-/// Test side of the engine seam: a connection child that reports itself connected and forwards whatever the account
-/// tells it to a probe, so a test can play the engine (and the server behind it).
+/// Test side of the engine seam: a connection child that reports itself connected, forwards whatever the account
+/// tells it to a probe, and sends the account what the test hands it (<see cref="ToAccount"/>), so a test plays the
+/// engine (and the server behind it) from the account's current connection, the only one the account hears.
 /// </summary>
 internal sealed class ProbeConnectionFactory(IActorRef probe) : IAccountConnectionFactory
 {
+    private readonly ConcurrentDictionary<string, IActorRef> _current = new(StringComparer.Ordinal);
+
     public Props CreateConnectionProps(AccountConnectionContext context) =>
-        Props.Create(() => new ForwardingConnection(context.Account, probe));
+        Props.Create(() => new ForwardingConnection(context, probe, _current));
+
+    /// <summary>The live connection of <paramref name="accountId"/>, or null while the account has none.</summary>
+    public IActorRef? ConnectionOf(string accountId) => _current.GetValueOrDefault(accountId);
 
     private sealed class ForwardingConnection : ReceiveActor
     {
-        public ForwardingConnection(IActorRef account, IActorRef probe)
+        private readonly string _accountId;
+        private readonly ConcurrentDictionary<string, IActorRef> _current;
+
+        public ForwardingConnection(AccountConnectionContext context, IActorRef probe, ConcurrentDictionary<string, IActorRef> current)
         {
-            account.Tell(new LinkConnectionChanged { Connected = true });
+            _accountId = context.AccountId;
+            _current = current;
+            current[_accountId] = Self;
+            context.Account.Tell(new LinkConnectionChanged { Connected = true });
+            Receive<ToAccount>(toAccount => context.Account.Tell(toAccount.Message));
             ReceiveAny(message => probe.Forward(message));
         }
+
+        protected override void PostStop() => _current.TryRemove(new KeyValuePair<string, IActorRef>(_accountId, Self));
     }
 }
+
+/// <summary>What a test has the account's connection send to the account, as its engine would. Never leaves the process.</summary>
+internal sealed record ToAccount(IAccountLinkMessage Message) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// A connection child that records on which node it started and, on the account's first connection, asks it to

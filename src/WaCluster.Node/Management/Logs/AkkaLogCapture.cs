@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using WaCluster.Node.Hosting;
+using WaCluster.Client;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace WaCluster.Node.Management.Logs;
@@ -11,7 +11,7 @@ namespace WaCluster.Node.Management.Logs;
 /// </summary>
 public static class AkkaLogCapture
 {
-    private static readonly string RegionSegment = "/" + WaClusterNodeSetup.RegionName + "/";
+    private static readonly string RegionSegment = "/" + AccountShards.RegionName + "/";
 
     public static void Start(ActorSystem system, LogRing ring)
     {

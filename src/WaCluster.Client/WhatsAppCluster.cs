@@ -3,7 +3,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 
-namespace WaCluster.Node.Facade;
+namespace WaCluster.Client;
 
 /// <summary><see cref="IWhatsAppCluster"/> over the account shard region (or proxy) and DistributedPubSub.</summary>
 public sealed class WhatsAppCluster(ActorSystem system, IActorRef accounts, TimeSpan? askTimeout = null) : IWhatsAppCluster

@@ -1,7 +1,7 @@
 using Akka.Cluster.Sharding;
 using WaCluster.Contracts;
 
-namespace WaCluster.Actors.Sharding;
+namespace WaCluster.Client;
 
 /// <summary>
 /// Routes every <see cref="IWithAccountId"/> message to the account's entity; shards by hash of the id. Sharding's

@@ -1,7 +1,7 @@
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 
-namespace WaCluster.Node.Facade;
+namespace WaCluster.Client;
 
 /// <summary>
 /// The cluster as sibling services see it: typed calls on accounts, wherever they live, and their events.
