@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using WaCluster.Contracts;
 using WaCluster.Node.Facade;
 using WaCluster.Node.Hosting;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Benchmarks;
 
@@ -173,12 +174,8 @@ public sealed class ClusterBenchmark : IBenchmark
     {
         var subscription = cluster.Subscribe(null, handler);
         var mediator = DistributedPubSub.Get(host.Services.GetRequiredService<ActorSystem>()).Mediator;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the subscriber never reached the mediator");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(async () => (await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts),
+            TimeSpan.FromSeconds(30), "the subscriber known to the mediator");
         return subscription;
     }
 

@@ -7,6 +7,7 @@ using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Signal.Stores;
 using WaCluster.Simulator;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.EndToEnd;
 
@@ -110,13 +111,9 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         await engine.Events.NextAsync<CredsUpdate>(u => u.Creds.NextPreKeyId == 14, seconds: 30);
         Assert.Equal(13, store.PreKeys.Count);
         // The notification is acked once the upload is answered: wait for both.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        int count;
-        while (((count = PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery))) != 9
-                || _host.Simulator.PendingCounts()[account.DeviceJid!] != 0) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        var count = 0;
+        await Eventually.UntilAsync(async () => (count = PreKeyUpload.ParseCount(await engine.QueryAsync(PreKeyUpload.CountQuery))) == 9
+            && _host.Simulator.PendingCounts()[account.DeviceJid!] == 0, TimeSpan.FromSeconds(30), () => $"9 pre-keys on the server (has {count}) and the notification acked");
         Assert.Equal(9, count);
         Assert.Equal(0, _host.Simulator.PendingCounts()[account.DeviceJid!]);
         Assert.Equal(2, persister.Changes.Count(c => c.Cause == "pre-keys generated"));
