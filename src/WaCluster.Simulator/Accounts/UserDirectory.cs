@@ -38,7 +38,7 @@ internal sealed class UserDirectory(Random random, Func<SimUser, PhoneInbox>? in
         _ => null,
     };
 
-    private string NewUnique(Func<string> next, Dictionary<string, SimUser> taken)
+    private static string NewUnique(Func<string> next, Dictionary<string, SimUser> taken)
     {
         while (true)
         {

@@ -50,7 +50,7 @@ internal static class GroupNodes
             foreach (var device in user.Companions.Values)
             {
                 var id = simulator.NewStanzaId();
-                simulator.Deliver(device, new PendingStanza(id, "notification", new BinaryNode("notification",
+                device.Deliver(new PendingStanza(id, "notification", new BinaryNode("notification",
                     [("from", group.Jid), ("type", "w:gp2"), ("id", id), ("participant", actor.PnJid), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
                     [change])));
             }

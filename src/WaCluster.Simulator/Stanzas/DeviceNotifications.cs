@@ -18,7 +18,7 @@ internal static class DeviceNotifications
         foreach (var watcher in user.DeviceListWatchers)
         {
             var id = simulator.NewStanzaId();
-            simulator.Deliver(watcher, new PendingStanza(id, "notification", new BinaryNode("notification",
+            watcher.Deliver(new PendingStanza(id, "notification", new BinaryNode("notification",
                 [("from", user.PnJid), ("type", "devices"), ("id", id), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
                 [
                     new BinaryNode(action, [],

@@ -28,7 +28,7 @@ internal static class MessageRelay
         if (!(to.IsPnUser || to.IsLid) || simulator.Directory.Find(to) is null)
         {
             // Groups, broadcasts and newsletters come in a later slice; unknown users cannot be reached.
-            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "404"), ("t", ServerNodes.Timestamp(now))]));
+            sender.Ack(new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "404"), ("t", ServerNodes.Timestamp(now))]));
             return;
         }
         var deviceIdentity = message.GetChild("device-identity");
@@ -46,9 +46,9 @@ internal static class MessageRelay
                 continue;
             }
             if (!user.Companions.TryGetValue(target.Device, out var device) || device == sender) continue;
-            simulator.Deliver(device, new PendingStanza(id, "message", stanza));
+            device.Deliver(new PendingStanza(id, "message", stanza));
         }
-        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
+        sender.Ack(ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
 
     /// <summary>
@@ -60,12 +60,12 @@ internal static class MessageRelay
     {
         if (!simulator.Groups.TryGetValue(to.User, out var group) || !group.IsMember(sender.User))
         {
-            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
+            sender.Ack(new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
             return;
         }
         if (group.Announce && !group.IsAdmin(sender.User))
         {
-            simulator.AckTo(sender, new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
+            sender.Ack(new BinaryNode("ack", [("class", "message"), ("id", id), ("from", to), ("error", "403"), ("t", ServerNodes.Timestamp(now))]));
             return;
         }
         var pairwise = new Dictionary<SimDevice, BinaryNode[]>();
@@ -100,10 +100,10 @@ internal static class MessageRelay
                     if (deviceIdentity is not null && own.Any(e => e["type"] == "pkmsg")) content.Add(deviceIdentity);
                 }
                 content.AddRange(shared);
-                simulator.Deliver(device, new PendingStanza(id, "message", new BinaryNode("message", stanzaAttributes, content.ToArray())));
+                device.Deliver(new PendingStanza(id, "message", new BinaryNode("message", stanzaAttributes, content.ToArray())));
             }
         }
-        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
+        sender.Ack(ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
 
     private static IEnumerable<(Jid Target, BinaryNode[] Encrypted)> Targets(BinaryNode message, Jid to, bool includeDirect)
