@@ -112,14 +112,13 @@ public sealed class ClusterBenchmark : IBenchmark
         watch.Restart();
         host = await StartNode(file, port, simulator, $"rate-per-second = {restartRate}, burst = 20, jitter = 250ms");
         var firstMeasured = TimeSpan.Zero;
-        while (true)
+        var logins = 0L;
+        await Eventually.UntilAsync(async () =>
         {
-            var logins = (await simulator.CountersAsync()).Logins - loginsBefore;
+            logins = (await simulator.CountersAsync()).Logins - loginsBefore;
             if (firstMeasured == TimeSpan.Zero && logins >= measured) firstMeasured = watch.Elapsed;
-            if (logins >= accounts) break;
-            if (watch.Elapsed > PhaseLimit) throw new TimeoutException($"only {logins} of {accounts} accounts logged in again");
-            await Task.Delay(100);
-        }
+            return logins >= accounts;
+        }, PhaseLimit, () => $"all {accounts} accounts logged in again (only {logins})");
         report.Line($"cluster.engine.restart_{measured}_accounts_connected_limiter_{restartRate}_per_s", firstMeasured.TotalSeconds, "s");
         report.Line($"cluster.engine.restart_all_{accounts}_accounts_connected", watch.Elapsed.TotalSeconds, "s");
         await Task.Delay(Settle);
