@@ -30,7 +30,7 @@ function Install-InteropPackages {
 }
 
 function Invoke-Build {
-    Invoke-Checked 'dotnet' @('build', 'Cluster.sln', '-c', 'Release', '-warnaserror', '-warnnotaserror:NU1603', '-nologo', '-v', 'minimal')
+    Invoke-Checked 'dotnet' @('build', 'Cluster.sln', '-c', 'Release', '-warnaserror', '-nologo', '-v', 'minimal')
 }
 
 switch ($Target) {

@@ -157,7 +157,7 @@ public sealed partial class AccountEngine
     /// Sends a text to a user or group, with a fresh id or <paramref name="messageId"/>; completes on the server's ack
     /// (see <see cref="SendMessageAsync(Jid, Message, string?, CancellationToken)"/>). Returns the message id.
     /// </summary>
-    public Task<string> SendTextAsync(Jid to, string text, CancellationToken cancellationToken = default, string? messageId = null) =>
+    public Task<string> SendTextAsync(Jid to, string text, string? messageId = null, CancellationToken cancellationToken = default) =>
         SendMessageAsync(to, new Message { Conversation = text }, messageId, cancellationToken);
 
     /// <summary>

@@ -231,13 +231,6 @@ public sealed partial class WaSimulator
         }
     }
 
-    /// <summary>Queues a stanza for a device until it acks; pushes it now when the device is online and active.</summary>
-    internal void Deliver(SimDevice device, PendingStanza stanza)
-    {
-        device.Pending.Add(stanza);
-        if (device.Connection is { IsActive: true } connection) connection.Send(stanza.Node);
-    }
-
     /// <summary>
     /// The phone of <paramref name="phoneNumber"/> sends <paramref name="text"/> to <paramref name="to"/> (a user JID):
     /// every linked device of the recipient gets it, the sender's own companions get the device-sent copy. Returns the id.
@@ -276,7 +269,7 @@ public sealed partial class WaSimulator
                     ("recipient", target.OwnDevice ? chat.ToString() : null),
                     ("notify", sender.PushName),
                 ], [enc]);
-                Deliver(target.Device, new PendingStanza(id, "message", stanza));
+                target.Device.Deliver(new PendingStanza(id, "message", stanza));
             }
         }
         return id;
@@ -304,14 +297,8 @@ public sealed partial class WaSimulator
             var lid = stanza.GetJid("from") is { IsLid: true };
             var id = stanza.RequireAttribute("id");
             var receipt = new BinaryNode("receipt", [("from", phoneOwner.DeviceJid(0, lid)), ("id", id), ("t", ServerNodes.Timestamp(Now))]);
-            foreach (var device in sender.User.Companions.Values) Deliver(device, new PendingStanza(id, "receipt", receipt));
+            foreach (var device in sender.User.Companions.Values) device.Deliver(new PendingStanza(id, "receipt", receipt));
         }
-    }
-
-    /// <summary>A server ack for a stanza of <paramref name="sender"/>, unless acks are withheld from it.</summary>
-    internal void AckTo(SimDevice sender, BinaryNode ack)
-    {
-        if (!sender.Faults.WithholdAcks) sender.Connection?.Send(ack);
     }
 
     internal void OnDisconnected(ChatConnection connection)

@@ -13,10 +13,11 @@ public interface IBenchmark
     Task RunAsync(BenchmarkReport report);
 }
 
-public sealed class BenchmarkReport
+/// <summary>Where a benchmark writes its `name value unit` lines.</summary>
+public sealed class BenchmarkReport(TextWriter output)
 {
     public void Line(string name, double value, string unit) =>
-        Console.WriteLine(FormattableString.Invariant($"{name} {value:0.###} {unit}"));
+        output.WriteLine(FormattableString.Invariant($"{name} {value:0.###} {unit}"));
 
     /// <summary>Runs <paramref name="operation"/> repeatedly for about <paramref name="duration"/> after a warm-up; returns operations per second.</summary>
     public static double Throughput(Action operation, TimeSpan duration, int warmup = 200)

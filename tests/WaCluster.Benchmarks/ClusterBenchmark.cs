@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using WaCluster.Client;
 using WaCluster.Contracts;
 using WaCluster.Node.Hosting;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Benchmarks;
 
@@ -111,14 +112,13 @@ public sealed class ClusterBenchmark : IBenchmark
         watch.Restart();
         host = await StartNode(file, port, simulator, $"rate-per-second = {restartRate}, burst = 20, jitter = 250ms");
         var firstMeasured = TimeSpan.Zero;
-        while (true)
+        var logins = 0L;
+        await Eventually.UntilAsync(async () =>
         {
-            var logins = (await simulator.CountersAsync()).Logins - loginsBefore;
+            logins = (await simulator.CountersAsync()).Logins - loginsBefore;
             if (firstMeasured == TimeSpan.Zero && logins >= measured) firstMeasured = watch.Elapsed;
-            if (logins >= accounts) break;
-            if (watch.Elapsed > PhaseLimit) throw new TimeoutException($"only {logins} of {accounts} accounts logged in again");
-            await Task.Delay(100);
-        }
+            return logins >= accounts;
+        }, PhaseLimit, () => $"all {accounts} accounts logged in again (only {logins})");
         report.Line($"cluster.engine.restart_{measured}_accounts_connected_limiter_{restartRate}_per_s", firstMeasured.TotalSeconds, "s");
         report.Line($"cluster.engine.restart_all_{accounts}_accounts_connected", watch.Elapsed.TotalSeconds, "s");
         await Task.Delay(Settle);
@@ -173,12 +173,8 @@ public sealed class ClusterBenchmark : IBenchmark
     {
         var subscription = cluster.Subscribe(null, handler);
         var mediator = DistributedPubSub.Get(host.Services.GetRequiredService<ActorSystem>()).Mediator;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the subscriber never reached the mediator");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(async () => (await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts),
+            TimeSpan.FromSeconds(30), "the subscriber known to the mediator");
         return subscription;
     }
 

@@ -11,5 +11,5 @@ if (args.Length < 1 || !benchmarks.TryGetValue(args[0], out var benchmark))
     Console.Error.WriteLine($"usage: bench <{string.Join('|', benchmarks.Keys.Order())}>");
     return 2;
 }
-await benchmark.RunAsync(new BenchmarkReport());
+await benchmark.RunAsync(new BenchmarkReport(Console.Out));
 return 0;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WaCluster.Protocol.Noise.Certificates;
 using WaCluster.Simulator;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Benchmarks;
 
@@ -58,7 +59,7 @@ public sealed class SimulatorBenchmark : IBenchmark
             }
         });
         report.Line("simulator.link.rate", companions.Count / watch.Elapsed.TotalSeconds, "links/s");
-        await WaitUntilAsync(() => host.Simulator.Counters.ConnectionsOpen == 0, TimeSpan.FromSeconds(30));
+        await Eventually.UntilAsync(() => host.Simulator.Counters.ConnectionsOpen == 0, TimeSpan.FromSeconds(30), "the linking connections closed");
         var baseline = Measure(host.Simulator);
 
         using var client = StartClient(host);
@@ -114,12 +115,6 @@ public sealed class SimulatorBenchmark : IBenchmark
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         using var self = Process.GetCurrentProcess();
         return new Memory(self.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false), simulator.Counters.ConnectionsOpen);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition() && watch.Elapsed < limit) await Task.Delay(100);
     }
 
     private static string? OptionValue(string[] args, string name)

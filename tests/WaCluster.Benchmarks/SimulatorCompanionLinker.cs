@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Text;
-using Google.Protobuf;
-using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;
 using WaCluster.Protocol.Noise.Certificates;
-using WaCluster.Protocol.Proto;
 using WaCluster.Simulator;
+using WaCluster.TestSupport.Companions;
 
 namespace WaCluster.Benchmarks;
 
@@ -27,54 +24,15 @@ internal sealed record SimulatorCompanion(string Phone, uint Device, KeyPair Noi
     public override string ToString() => $"{Phone}:{Device}";
 }
 
-/// <summary>
-/// Links companions the way a real one is linked: it registers over the chat socket, the simulated phone scans its QR
-/// (the simulator's in-process control call), and it counter-signs the ADV identity it is sent.
-/// </summary>
+/// <summary>Links companions through <see cref="CompanionRegistration"/> over a <see cref="SimulatorSocket"/>; the simulated phone scans in-process.</summary>
 internal static class SimulatorCompanionLinker
 {
-    private static ReadOnlySpan<byte> DeviceSignaturePrefix => [6, 1];
-
     public static async Task<SimulatorCompanion> LinkAsync(SimulatorHost host, CertificateChainVerifier verifier, CancellationToken token)
     {
-        var noiseKey = Curve25519.GenerateKeyPair();
-        var identity = Curve25519.GenerateKeyPair();
-        var advSecret = new byte[32];
-        Random.Shared.NextBytes(advSecret);
-        await using var registering = await SimulatorSocket.ConnectAsync(host.ChatUri, verifier, noiseKey, RegistrationPayload(identity), null, token);
-        var offer = await registering.ReceiveNodeAsync(token) ?? throw new InvalidOperationException("no pair-device offer");
-        var reference = Encoding.UTF8.GetString(offer.RequireChild("pair-device").GetChildren("ref").First().Bytes.Span);
-        var qr = string.Join(',', reference, Convert.ToBase64String(noiseKey.PublicKey), Convert.ToBase64String(identity.PublicKey), Convert.ToBase64String(advSecret));
-        var scan = host.Simulator.ScanAsync(qr, cancellationToken: token);
-        var success = await registering.ReceiveUntilAsync(n => n.GetChild("pair-success") is not null, token) ?? throw new InvalidOperationException("no pair-success");
-        var container = ADVSignedDeviceIdentityHMAC.Parser.ParseFrom(success.RequireChild("pair-success").RequireChild("device-identity").Bytes.Span);
-        var signed = ADVSignedDeviceIdentity.Parser.ParseFrom(container.Details);
-        var keyIndex = ADVDeviceIdentity.Parser.ParseFrom(signed.Details).KeyIndex;
-        signed.DeviceSignature = ByteString.CopyFrom(Curve25519.Sign(identity.PrivateKey,
-            [.. DeviceSignaturePrefix, .. signed.Details.Span, .. identity.PublicKey, .. signed.AccountSignatureKey.Span]));
-        signed.ClearAccountSignatureKey();
-        await registering.SendNodeAsync(new BinaryNode("iq", [("to", "s.whatsapp.net"), ("type", "result"), ("id", success["id"])],
-            [new BinaryNode("pair-device-sign", [], [new BinaryNode("device-identity", [("key-index", keyIndex.ToString(CultureInfo.InvariantCulture))], signed.ToByteArray())])]), token);
-        var account = await scan;
+        var companion = new CompanionRegistration();
+        await using var registering = await SimulatorSocket.ConnectAsync(host.ChatUri, verifier, companion.NoiseKey, companion.Payload, null, token);
+        var account = await companion.LinkAsync(registering, qr => host.Simulator.ScanAsync(qr, cancellationToken: token), token);
         var device = uint.Parse(account.DeviceJid!.Split(':', '@')[1], CultureInfo.InvariantCulture);
-        return new SimulatorCompanion(account.Phone, device, noiseKey);
-    }
-
-    private static ClientPayload RegistrationPayload(KeyPair identity)
-    {
-        var signedPreKey = Curve25519.GenerateKeyPair();
-        return new ClientPayload
-        {
-            Passive = false,
-            DevicePairingData = new ClientPayload.Types.DevicePairingRegistrationData
-            {
-                ERegid = ByteString.CopyFrom(0, 0, 1, 2),
-                EKeytype = ByteString.CopyFrom(Curve25519.DjbKeyType),
-                EIdent = ByteString.CopyFrom(identity.PublicKey),
-                ESkeyId = ByteString.CopyFrom(0, 0, 1),
-                ESkeyVal = ByteString.CopyFrom(signedPreKey.PublicKey),
-                ESkeySig = ByteString.CopyFrom(Curve25519.Sign(identity.PrivateKey, signedPreKey.PrefixedPublicKey)),
-            },
-        };
+        return new SimulatorCompanion(account.Phone, device, companion.NoiseKey);
     }
 }

@@ -6,6 +6,7 @@ using WaCluster.Protocol.Framing;
 using WaCluster.Protocol.Noise;
 using WaCluster.Protocol.Noise.Certificates;
 using WaCluster.Protocol.Proto;
+using WaCluster.TestSupport.Companions;
 
 namespace WaCluster.Benchmarks;
 
@@ -13,7 +14,7 @@ namespace WaCluster.Benchmarks;
 /// One client connection to the simulator with our own protocol code: WebSocket, WA intro, Noise XX with a
 /// ClientPayload, then encrypted binary nodes. Only one reader and one writer at a time (the Noise nonces count).
 /// </summary>
-internal sealed class SimulatorSocket : IAsyncDisposable
+internal sealed class SimulatorSocket : INodeConnection, IAsyncDisposable
 {
     private const int ReadChunk = 4096;
 

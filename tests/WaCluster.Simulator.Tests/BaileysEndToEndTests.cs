@@ -50,7 +50,7 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         await _node.CallAsync("sim.disconnect", new { id = "bob" }, Slow);
         var backlog = Enumerable.Range(1, 5).Select(i => $"while you were away #{i}").ToArray();
         var backlogIds = await _node.CallAsync<string[]>("sim.send", new { id = "alice", to = bob.Jid, texts = backlog }, Slow);
-        await WaitUntilAsync(() => _host.Simulator.PendingCounts()[bob.DeviceJid!] == backlog.Length); // queued while bob is away
+        await Eventually.UntilAsync(() => _host.Simulator.PendingCounts()[bob.DeviceJid!] == backlog.Length, Slow, "the backlog queued for bob"); // queued while bob is away
 
         await _node.CallAsync("sim.reconnect", new { id = "bob" }, Slow);
         await _node.CallAsync("sim.waitOpen", new { id = "bob", opens = 2 }, Slow);
@@ -60,7 +60,7 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         Assert.Equal(backlogIds, offline.Select(m => m.Id).ToArray());
 
         // Nothing more arrives: wait for the acks to drain the queue, then the count must still be exact.
-        await WaitUntilAsync(() => _host.Simulator.PendingCounts()[bob.DeviceJid!] == 0);
+        await Eventually.UntilAsync(() => _host.Simulator.PendingCounts()[bob.DeviceJid!] == 0, Slow, "bob's backlog delivered");
         var final = await _node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob", count = 1 }, Slow);
         Assert.Equal(1 + backlog.Length, final.Length);
         Assert.Equal(final.Length, final.Select(m => m.Id).Distinct().Count());
@@ -81,7 +81,7 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
     {
         var dave = await PairAsync("dave");
         await _node.CallAsync("sim.logout", new { id = "dave" }, Slow);
-        await WaitUntilAsync(() => !_host.Simulator.PendingCounts().ContainsKey(dave.DeviceJid!));
+        await Eventually.UntilAsync(() => !_host.Simulator.PendingCounts().ContainsKey(dave.DeviceJid!), Slow, "dave's device removed");
         var refused = await _node.CallAsync<RefusedResult>("sim.reconnectRefused", new { id = "dave" }, Slow);
         Assert.Equal(401, refused.Closes[^1]); // <failure reason="401">: logged out
         Assert.Equal(1, refused.Opens);
@@ -182,7 +182,7 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
         using var created = await _http.PostAsync(new Uri(_host.BaseUri, "admin/users"), null);
         var phoneOnly = (await created.Content.ReadFromJsonAsync<AccountInfo>())!;
         var ids = await SendAsync("mona", phoneOnly.Jid, "hello phone");
-        await WaitUntilAsync(() => _host.Simulator.PhoneMessages(phoneOnly.Phone).Count == 1);
+        await Eventually.UntilAsync(() => _host.Simulator.PhoneMessages(phoneOnly.Phone).Count == 1, Slow, "one message on the phone");
         var atPhone = Assert.Single(_host.Simulator.PhoneMessages(phoneOnly.Phone));
         Assert.Equal((ids[0], "hello phone"), (atPhone.Id, atPhone.Text));
         Assert.All(await _node.CallAsync<int[]>("sim.waitStatus", new { id = "mona", messageIds = ids }, Slow), s => Assert.True(s >= 3));
@@ -216,16 +216,6 @@ public sealed class BaileysEndToEndTests : IAsyncLifetime
 
     private Task<string[]> SendAsync(string id, string to, string text) =>
         _node.CallAsync<string[]>("sim.send", new { id, to, texts = new[] { text } }, Slow);
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Slow;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(50);
-        }
-    }
 
     private sealed record StartResult(string Qr);
 

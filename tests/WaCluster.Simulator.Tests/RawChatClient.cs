@@ -6,11 +6,12 @@ using WaCluster.Protocol.Framing;
 using WaCluster.Protocol.Noise;
 using WaCluster.Protocol.Noise.Certificates;
 using WaCluster.Protocol.Proto;
+using WaCluster.TestSupport.Companions;
 
 namespace WaCluster.Simulator.Tests;
 
 /// <summary>A minimal WhatsApp client over a raw WebSocket, built on our own Noise initiator, to send the server anything.</summary>
-internal sealed class RawChatClient : IAsyncDisposable
+internal sealed class RawChatClient : INodeConnection, IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
     private readonly FrameDecoder _decoder = new(expectIntro: false);
@@ -27,7 +28,8 @@ internal sealed class RawChatClient : IAsyncDisposable
     }
 
     /// <summary>Completes the handshake with a registration payload; the server then offers pair-device refs.</summary>
-    public Task HandshakeAsync(byte[] rootKey) => HandshakeAsync(rootKey, Curve25519.GenerateKeyPair(), RegistrationPayload(Curve25519.GenerateKeyPair()));
+    public Task HandshakeAsync(byte[] rootKey) =>
+        HandshakeAsync(rootKey, Curve25519.GenerateKeyPair(), CompanionRegistration.RegistrationPayload(Curve25519.GenerateKeyPair()));
 
     public async Task HandshakeAsync(byte[] rootKey, KeyPair noiseKey, ClientPayload payload)
     {
@@ -38,15 +40,17 @@ internal sealed class RawChatClient : IAsyncDisposable
         _transport = initiator.CreateTransport();
     }
 
-    public Task SendRawAsync(byte[] bytes) => _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
+    public Task SendRawAsync(byte[] bytes, CancellationToken cancellationToken = default) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, cancellationToken);
 
-    public Task SendFrameAsync(byte[] payload) => SendRawAsync(_encoder.Encode(payload));
+    public Task SendFrameAsync(byte[] payload, CancellationToken cancellationToken = default) => SendRawAsync(_encoder.Encode(payload), cancellationToken);
 
-    public Task SendNodeAsync(BinaryNode node) => SendFrameAsync(_transport!.Encrypt(BinaryEncoder.Encode(node)));
+    public Task SendNodeAsync(BinaryNode node, CancellationToken cancellationToken = default) =>
+        SendFrameAsync(_transport!.Encrypt(BinaryEncoder.Encode(node)), cancellationToken);
 
     /// <summary>The next node, or null once the server closed the stream.</summary>
-    public async Task<BinaryNode?> ReceiveNodeAsync() =>
-        await ReceiveFrameAsync() is { } frame ? BinaryDecoder.Decode(_transport!.Decrypt(frame)) : null;
+    public async Task<BinaryNode?> ReceiveNodeAsync(CancellationToken cancellationToken = default) =>
+        await ReceiveFrameAsync(cancellationToken) is { } frame ? BinaryDecoder.Decode(_transport!.Decrypt(frame)) : null;
 
     /// <summary>Reads nodes until one matches; null when the stream closes first.</summary>
     public async Task<BinaryNode?> ReceiveUntilAsync(Func<BinaryNode, bool> match)
@@ -58,9 +62,10 @@ internal sealed class RawChatClient : IAsyncDisposable
         return null;
     }
 
-    private async Task<byte[]?> ReceiveFrameAsync()
+    private async Task<byte[]?> ReceiveFrameAsync(CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
         while (true)
         {
             if (_decoder.TryReadFrame(out var frame)) return frame.ToArray();
@@ -76,24 +81,6 @@ internal sealed class RawChatClient : IAsyncDisposable
             if (result.MessageType == WebSocketMessageType.Close) return null;
             _decoder.Advance(result.Count);
         }
-    }
-
-    public static ClientPayload RegistrationPayload(KeyPair identity)
-    {
-        var signed = Curve25519.GenerateKeyPair();
-        return new ClientPayload
-        {
-            Passive = false,
-            DevicePairingData = new ClientPayload.Types.DevicePairingRegistrationData
-            {
-                ERegid = ByteString.CopyFrom(0, 0, 1, 2),
-                EKeytype = ByteString.CopyFrom(Curve25519.DjbKeyType),
-                EIdent = ByteString.CopyFrom(identity.PublicKey),
-                ESkeyId = ByteString.CopyFrom(0, 0, 1),
-                ESkeyVal = ByteString.CopyFrom(signed.PublicKey),
-                ESkeySig = ByteString.CopyFrom(Curve25519.Sign(identity.PrivateKey, signed.PrefixedPublicKey)),
-            },
-        };
     }
 
     public async ValueTask DisposeAsync()

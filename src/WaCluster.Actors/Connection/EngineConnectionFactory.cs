@@ -32,6 +32,6 @@ public sealed class EngineConnectionFactory(EngineOptions options, TimeSpan? per
     public Props CreateConnectionProps(AccountConnectionContext context) =>
         Props.Create(() => new EngineConnection(context, options, _persistTimeout, StreamTransports));
 
-    private INodeTransportFactory StreamTransports(ActorSystem system, KeyPair noiseKey, CancellationToken connectionStopped) =>
+    private StreamNodeTransportFactory StreamTransports(ActorSystem system, KeyPair noiseKey, CancellationToken connectionStopped) =>
         new StreamNodeTransportFactory(_materializers.GetValue(system, static s => s.Materializer(namePrefix: "connection")), options, noiseKey, _streams, connectionStopped);
 }

@@ -6,15 +6,15 @@ using WaCluster.Protocol.Binary;
 namespace WaCluster.Engine.Handlers;
 
 /// <summary>The server's closing stanzas: each ends the connection with the reason it carries.</summary>
-internal sealed class ConnectionEndHandler
+internal static class ConnectionEndHandler
 {
-    public Task OnStreamErrorAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken) =>
+    public static Task OnStreamErrorAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken) =>
         End(session, StreamErrors.FromStreamError(stanza));
 
-    public Task OnFailureAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken) =>
+    public static Task OnFailureAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken) =>
         End(session, StreamErrors.FromFailure(stanza));
 
-    public Task OnStreamEndAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken) =>
+    public static Task OnStreamEndAsync(ConnectionSession session, BinaryNode stanza, CancellationToken cancellationToken) =>
         End(session, new DisconnectInfo((int)DisconnectReason.ConnectionClosed, "Connection Terminated by Server"));
 
     private static Task End(ConnectionSession session, DisconnectInfo info)

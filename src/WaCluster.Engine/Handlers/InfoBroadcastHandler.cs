@@ -9,7 +9,7 @@ namespace WaCluster.Engine.Handlers;
 internal sealed class InfoBroadcastHandler(AccountEngine engine)
 {
     /// <summary>The server has a backlog: ask for it in batches of 100.</summary>
-    public async Task OnOfflinePreviewAsync(ConnectionSession session, BinaryNode ib, CancellationToken cancellationToken) =>
+    public static async Task OnOfflinePreviewAsync(ConnectionSession session, BinaryNode ib, CancellationToken cancellationToken) =>
         await session.SendAsync(new BinaryNode("ib", [], [new BinaryNode("offline_batch", [("count", "100")])]), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The backlog is delivered (and, queued behind its messages, handled): what was held is announced.</summary>
@@ -30,7 +30,7 @@ internal sealed class InfoBroadcastHandler(AccountEngine engine)
         }
     }
 
-    public Task OnDowngradeAsync(ConnectionSession session, BinaryNode ib, CancellationToken cancellationToken)
+    public static Task OnDowngradeAsync(ConnectionSession session, BinaryNode ib, CancellationToken cancellationToken)
     {
         session.End(new DisconnectInfo((int)DisconnectReason.MultideviceMismatch, "Multi-device beta not joined"));
         return Task.CompletedTask;

@@ -12,7 +12,7 @@ namespace WaCluster.Engine.Handlers;
 internal sealed class IqHandler(AccountEngine engine)
 {
     /// <summary>The refs to show as QR codes, one after another.</summary>
-    public async Task OnPairDeviceAsync(ConnectionSession session, BinaryNode iq, CancellationToken cancellationToken)
+    public static async Task OnPairDeviceAsync(ConnectionSession session, BinaryNode iq, CancellationToken cancellationToken)
     {
         if (iq.GetAttribute("type") != "set") return;
         await session.SendAsync(Result(iq), cancellationToken).ConfigureAwait(false);
@@ -36,7 +36,7 @@ internal sealed class IqHandler(AccountEngine engine)
         }
     }
 
-    public async Task OnPingAsync(ConnectionSession session, BinaryNode iq, CancellationToken cancellationToken)
+    public static async Task OnPingAsync(ConnectionSession session, BinaryNode iq, CancellationToken cancellationToken)
     {
         if (iq.GetAttribute("type") == "get") await session.SendAsync(Result(iq), cancellationToken).ConfigureAwait(false);
     }

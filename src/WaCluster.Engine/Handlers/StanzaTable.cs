@@ -30,24 +30,23 @@ internal static class StanzaTable
     {
         var iq = new IqHandler(engine);
         var ib = new InfoBroadcastHandler(engine);
-        var connectionEnd = new ConnectionEndHandler();
         var ackOnly = new AckOnlyHandler(engine);
         var presence = new PresenceHandler(engine);
         return new StanzaRouter<StanzaRoute>(
         [
-            Entry("iq", "pair-device", Dispatch.Inline, iq.OnPairDeviceAsync),
+            Entry("iq", "pair-device", Dispatch.Inline, IqHandler.OnPairDeviceAsync),
             Entry("iq", "pair-success", Dispatch.Inline, iq.OnPairSuccessAsync),
-            Entry("iq", "urn:xmpp:ping", Dispatch.Inline, iq.OnPingAsync),
+            Entry("iq", "urn:xmpp:ping", Dispatch.Inline, IqHandler.OnPingAsync),
             // Logging in queries the server: the login step itself runs beside the loop.
             Entry("success", null, Dispatch.Inline, new SuccessHandler(engine).HandleAsync),
-            Entry("stream:error", null, Dispatch.Inline, connectionEnd.OnStreamErrorAsync),
-            Entry("failure", null, Dispatch.Inline, connectionEnd.OnFailureAsync),
-            Entry("xmlstreamend", null, Dispatch.Inline, connectionEnd.OnStreamEndAsync),
-            Entry("ib", "offline_preview", Dispatch.Inline, ib.OnOfflinePreviewAsync),
+            Entry("stream:error", null, Dispatch.Inline, ConnectionEndHandler.OnStreamErrorAsync),
+            Entry("failure", null, Dispatch.Inline, ConnectionEndHandler.OnFailureAsync),
+            Entry("xmlstreamend", null, Dispatch.Inline, ConnectionEndHandler.OnStreamEndAsync),
+            Entry("ib", "offline_preview", Dispatch.Inline, InfoBroadcastHandler.OnOfflinePreviewAsync),
             // After the backlog messages before it are handled.
             Entry("ib", "offline", Dispatch.Ordered, ib.OnOfflineAsync),
             Entry("ib", "edge_routing", Dispatch.Inline, ib.OnEdgeRoutingAsync),
-            Entry("ib", "downgrade_webclient", Dispatch.Inline, ib.OnDowngradeAsync),
+            Entry("ib", "downgrade_webclient", Dispatch.Inline, InfoBroadcastHandler.OnDowngradeAsync),
             // In arrival order, since ratchets must advance in that order; not in the read loop, since decrypting may
             // wait for the Signal lock that a send holds while it waits for a server answer only the loop reads.
             Entry("message", null, Dispatch.Ordered, new MessageHandler(engine).HandleAsync),

@@ -19,8 +19,8 @@ public sealed partial class AccountEngine
     /// Encrypts and uploads <paramref name="media"/> (streamed from its Content), then sends the media message to
     /// <paramref name="to"/>. Returns the message id and the message as sent.
     /// </summary>
-    public async Task<(string Id, Message Message)> SendMediaAsync(Jid to, OutgoingMedia media, CancellationToken cancellationToken = default,
-        string? messageId = null)
+    public async Task<(string Id, Message Message)> SendMediaAsync(Jid to, OutgoingMedia media, string? messageId = null,
+        CancellationToken cancellationToken = default)
     {
         var (message, remembered) = await UploadAsync(media, cancellationToken).ConfigureAwait(false);
         var id = await SendMessageAsync(to, message, messageId, cancellationToken).ConfigureAwait(false);

@@ -236,7 +236,7 @@ public sealed class ClusterManagement(
         }
     }
 
-    private static Task Accounts(Func<Task> call) => Accounts(async () =>
+    private static async Task Accounts(Func<Task> call) => await Accounts(async () =>
     {
         await call();
         return true;

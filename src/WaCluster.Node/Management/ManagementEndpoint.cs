@@ -21,7 +21,7 @@ namespace WaCluster.Node.Management;
 /// The node's management endpoint: a small Kestrel server of its own (so the node stays a plain generic host),
 /// protobuf JSON over HTTP, every request checked against the bearer token.
 /// </summary>
-public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvider services, ILoggerFactory loggers) : IHostedService
+public sealed partial class ManagementEndpoint(ManagementOptions options, IServiceProvider services, ILoggerFactory loggers) : IHostedService
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
@@ -49,7 +49,8 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
         LogTailRoute.Map(_app, logs, services.GetRequiredService<IHostApplicationLifetime>());
 
         await _app.StartAsync(cancellationToken);
-        loggers.CreateLogger<ManagementEndpoint>().LogInformation("Management endpoint listening on {Url}", options.Url);
+        var logger = loggers.CreateLogger<ManagementEndpoint>();
+        LogListening(logger, options.Url);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -166,4 +167,7 @@ public sealed class ManagementEndpoint(ManagementOptions options, IServiceProvid
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(Json.Format(message), context.RequestAborted);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Management endpoint listening on {Url}")]
+    private static partial void LogListening(ILogger logger, string url);
 }

@@ -15,7 +15,7 @@ namespace WaCluster.Node.Metrics;
 /// The node's operations port: <c>/metrics</c> for Prometheus and the <c>/health/*</c> checks, on a small Kestrel
 /// server of its own (like the management endpoint) with no token: it exposes figures and verdicts, never commands.
 /// </summary>
-public sealed class MetricsEndpoint(MetricsOptions options, WaClusterNodeOptions node, IServiceProvider services, ILoggerFactory loggers)
+public sealed partial class MetricsEndpoint(MetricsOptions options, WaClusterNodeOptions node, IServiceProvider services, ILoggerFactory loggers)
     : IHostedService
 {
     private WebApplication? _app;
@@ -34,7 +34,8 @@ public sealed class MetricsEndpoint(MetricsOptions options, WaClusterNodeOptions
         HealthEndpoints.Map(_app);
 
         await _app.StartAsync(cancellationToken);
-        loggers.CreateLogger<MetricsEndpoint>().LogInformation("Metrics and health endpoint listening on {Url}", options.Url);
+        var logger = loggers.CreateLogger<MetricsEndpoint>();
+        LogListening(logger, options.Url);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -45,4 +46,7 @@ public sealed class MetricsEndpoint(MetricsOptions options, WaClusterNodeOptions
             await _app.DisposeAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metrics and health endpoint listening on {Url}")]
+    private static partial void LogListening(ILogger logger, string url);
 }

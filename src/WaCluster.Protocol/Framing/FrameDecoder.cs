@@ -21,10 +21,7 @@ public sealed class FrameDecoder
     /// <param name="expectIntro">True on the responder side: the peer's first bytes are its intro.</param>
     public FrameDecoder(bool expectIntro, int maxFrameSize = FrameFormat.DefaultMaxFrameSize, TransportCounters? counters = null)
     {
-        if (maxFrameSize <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxFrameSize));
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxFrameSize);
         _awaitingIntro = expectIntro;
         _maxFrameSize = maxFrameSize;
         Counters = counters ?? new TransportCounters();

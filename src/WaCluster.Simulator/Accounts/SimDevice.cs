@@ -1,3 +1,4 @@
+using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Simulator.Connections;
 
@@ -27,7 +28,20 @@ public sealed class SimDevice(SimUser user, ushort id, uint keyIndex, byte[] noi
     public DeviceFaults Faults { get; } = new();
 
     /// <summary>Stanzas sent or waiting to be sent, removed when the device acks them.</summary>
-    public OfflineQueue Pending { get; } = new();
+    public UnackedStanzas Pending { get; } = new();
+
+    /// <summary>Queues a stanza until the device acks it; pushes it now when the device is online and active.</summary>
+    internal void Deliver(PendingStanza stanza)
+    {
+        Pending.Add(stanza);
+        if (Connection is { IsActive: true } connection) connection.Send(stanza.Node);
+    }
+
+    /// <summary>A server ack for a stanza of this device, unless acks are withheld from it.</summary>
+    internal void Ack(BinaryNode ack)
+    {
+        if (!Faults.WithholdAcks) Connection?.Send(ack);
+    }
 
     public override string ToString() => PnJid.ToString();
 }

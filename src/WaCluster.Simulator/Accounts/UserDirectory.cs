@@ -39,7 +39,7 @@ internal sealed class UserDirectory(Random random, bool lidAddressed = false, Fu
         _ => null,
     };
 
-    private string NewUnique(Func<string> next, Dictionary<string, SimUser> taken)
+    private static string NewUnique(Func<string> next, Dictionary<string, SimUser> taken)
     {
         while (true)
         {

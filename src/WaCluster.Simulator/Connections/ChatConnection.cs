@@ -19,7 +19,7 @@ namespace WaCluster.Simulator.Connections;
 /// coalesced across WebSocket messages; the frame decoder reassembles them. Outbound nodes go through a queue drained
 /// by a single writer, because the Noise nonce order must equal the wire order.
 /// </summary>
-public sealed class ChatConnection
+public sealed partial class ChatConnection
 {
     // Small on purpose: the decoder buffer this reserves stays with every idle connection.
     private const int ReadChunk = 4 * 1024;
@@ -128,15 +128,15 @@ public sealed class ChatConnection
         {
             // Garbage, a forged ciphertext, an oversized frame or a bad handshake: a real server just hangs up.
             _simulator.Counters.ProtocolError();
-            _logger.LogDebug("connection {Number} closed on bad input: {Reason}", Number, ex.Message);
+            LogBadInput(_logger, Number, ex.Message);
         }
         catch (OperationCanceledException)
         {
-            _logger.LogDebug("connection {Number} timed out or was stopped", Number);
+            LogStopped(_logger, Number);
         }
         catch (WebSocketException ex)
         {
-            _logger.LogDebug("connection {Number} transport failed: {Reason}", Number, ex.Message);
+            LogTransportFailed(_logger, Number, ex.Message);
         }
         finally
         {
@@ -198,7 +198,7 @@ public sealed class ChatConnection
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
-            _logger.LogDebug("connection {Number} writer stopped: {Reason}", Number, ex.Message);
+            LogWriterStopped(_logger, Number, ex.Message);
         }
         finally
         {
@@ -251,4 +251,16 @@ public sealed class ChatConnection
     public override string ToString() => $"connection {Number} ({Device?.ToString() ?? "not logged in"})";
 
     private readonly record struct Outbound(BinaryNode Node, bool CloseAfter);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "connection {Number} closed on bad input: {Reason}")]
+    private static partial void LogBadInput(ILogger logger, long number, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "connection {Number} timed out or was stopped")]
+    private static partial void LogStopped(ILogger logger, long number);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "connection {Number} transport failed: {Reason}")]
+    private static partial void LogTransportFailed(ILogger logger, long number, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "connection {Number} writer stopped: {Reason}")]
+    private static partial void LogWriterStopped(ILogger logger, long number, string reason);
 }

@@ -59,7 +59,7 @@ internal static class GroupNodes
             foreach (var device in user.Companions.Values)
             {
                 var id = simulator.NewStanzaId();
-                simulator.Deliver(device, new PendingStanza(id, "notification", new BinaryNode("notification",
+                device.Deliver(new PendingStanza(id, "notification", new BinaryNode("notification",
                     [("from", group.Jid), ("type", "w:gp2"), ("id", id), ("participant", group.MemberJid(actor)),
                         ("participant_pn", group.LidAddressed ? actor.PnJid : default), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
                     [change])));

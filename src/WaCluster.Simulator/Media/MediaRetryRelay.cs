@@ -22,7 +22,7 @@ internal static class MediaRetryRelay
         var rmr = receipt.GetChild("rmr") ?? throw new SimulatorException("server-error receipt without <rmr>");
         var chat = rmr.RequireJid("jid");
         var fromMe = rmr["from_me"] == "true";
-        simulator.AckTo(requester, ServerNodes.Ack("receipt", id, receipt["to"], type: "server-error"));
+        requester.Ack(ServerNodes.Ack("receipt", id, receipt["to"], type: "server-error"));
 
         var holder = fromMe ? requester.User : simulator.Directory.Find(rmr.GetJid("participant") ?? chat);
         if (holder is null)
@@ -42,7 +42,7 @@ internal static class MediaRetryRelay
         foreach (var device in holder.Companions.Values)
         {
             if (device == requester) continue;
-            simulator.Deliver(device, new PendingStanza(id, "receipt", forwarded));
+            device.Deliver(new PendingStanza(id, "receipt", forwarded));
             asked++;
         }
         if (asked == 0) Notify(simulator, requester, id, rmr, Error(ResultType.NotFound));
@@ -54,7 +54,7 @@ internal static class MediaRetryRelay
         var id = notification.RequireAttribute("id");
         var to = notification.RequireJid("to");
         var rmr = notification.GetChild("rmr") ?? throw new SimulatorException("mediaretry notification without <rmr>");
-        simulator.AckTo(holder, ServerNodes.Ack("notification", id, to.ToString(), type: "mediaretry"));
+        holder.Ack(ServerNodes.Ack("notification", id, to.ToString(), type: "mediaretry"));
         var result = notification.GetChild("encrypt") ?? notification.GetChild("error") ?? throw new SimulatorException("mediaretry notification without a result");
         if (simulator.FindDevice(to) is { } requester) Notify(simulator, requester, id, rmr, result);
     }
@@ -93,6 +93,6 @@ internal static class MediaRetryRelay
         var notification = new BinaryNode("notification",
             [("from", requester.User.PnJid), ("id", id), ("type", "mediaretry"), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
             [echoed, result]);
-        simulator.Deliver(requester, new PendingStanza(id, "notification", notification));
+        requester.Deliver(new PendingStanza(id, "notification", notification));
     }
 }

@@ -22,7 +22,7 @@ internal static class DeviceNotifications
         foreach (var (watcher, byLid) in user.DeviceListWatchers)
         {
             var id = simulator.NewStanzaId();
-            simulator.Deliver(watcher, new PendingStanza(id, "notification", new BinaryNode("notification",
+            watcher.Deliver(new PendingStanza(id, "notification", new BinaryNode("notification",
                 [("from", byLid ? user.LidJid : user.PnJid), ("type", "devices"), ("id", id), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
                 [
                     new BinaryNode(action, [],

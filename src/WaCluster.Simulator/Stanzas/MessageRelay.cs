@@ -34,12 +34,12 @@ internal static class MessageRelay
         if (!(to.IsPnUser || to.IsLid) || simulator.Directory.Find(to) is not { } recipient)
         {
             // Other broadcasts and newsletters come in a later slice; unknown users cannot be reached.
-            simulator.AckTo(sender, ErrorAck(id, to, 404, now));
+            sender.Ack(ErrorAck(id, to, 404, now));
             return;
         }
         if (PrivacyTokenIq.RefusalFor(simulator, sender.User, recipient, message) is { } refusal)
         {
-            simulator.AckTo(sender, ErrorAck(id, to, refusal, now));
+            sender.Ack(ErrorAck(id, to, refusal, now));
             return;
         }
         var deviceIdentity = message.GetChild("device-identity");
@@ -57,9 +57,9 @@ internal static class MessageRelay
                 continue;
             }
             if (!user.Companions.TryGetValue(target.Device, out var device) || device == sender) continue;
-            simulator.Deliver(device, new PendingStanza(id, "message", stanza));
+            device.Deliver(new PendingStanza(id, "message", stanza));
         }
-        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
+        sender.Ack(ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ internal static class MessageRelay
         if (!simulator.Groups.TryGetValue(to.User, out var group) || !group.IsMember(sender.User)
             || (group.Announce && !group.IsAdmin(sender.User)))
         {
-            simulator.AckTo(sender, ErrorAck(id, to, 403, now));
+            sender.Ack(ErrorAck(id, to, 403, now));
             return;
         }
         var audience = group.Members.SelectMany(m => m.User.Companions.Values).ToList();
@@ -81,7 +81,7 @@ internal static class MessageRelay
             foreach (var (member, _) in group.Members) member.Phone.ReceivedStanzas++;
         }
         FanOut(simulator, sender, message, to, id, group.LidAddressed, audience, now);
-        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
+        sender.Ack(ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
 
     /// <summary>
@@ -94,11 +94,11 @@ internal static class MessageRelay
         if (message.GetJid("participant") is { } single && simulator.FindDevice(single) is { } resendTarget) listed.Add(resendTarget);
         if (listed.Count == 0)
         {
-            simulator.AckTo(sender, ErrorAck(id, to, 400, now)); // a status with no (known) recipient reaches nobody
+            sender.Ack(ErrorAck(id, to, 400, now)); // a status with no (known) recipient reaches nobody
             return;
         }
         FanOut(simulator, sender, message, to, id, sender.User.AddressedByLid, listed, now);
-        simulator.AckTo(sender, ServerNodes.Ack("message", id, to.ToString(), t: now));
+        sender.Ack(ServerNodes.Ack("message", id, to.ToString(), t: now));
     }
 
     /// <summary>
@@ -138,7 +138,7 @@ internal static class MessageRelay
                 if (deviceIdentity is not null && own.Any(e => e["type"] == "pkmsg")) content.Add(deviceIdentity);
             }
             content.AddRange(shared);
-            simulator.Deliver(device, new PendingStanza(id, "message", new BinaryNode("message", stanzaAttributes, content.ToArray())));
+            device.Deliver(new PendingStanza(id, "message", new BinaryNode("message", stanzaAttributes, content.ToArray())));
         }
     }
 

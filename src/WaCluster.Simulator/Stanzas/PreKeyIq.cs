@@ -111,7 +111,7 @@ internal static class PreKeyIq
     private static void NotifyLowKeys(WaSimulator simulator, SimDevice device)
     {
         var id = simulator.NewStanzaId();
-        simulator.Deliver(device, new PendingStanza(id, "notification", new BinaryNode("notification",
+        device.Deliver(new PendingStanza(id, "notification", new BinaryNode("notification",
             [("from", ServerNodes.Server), ("type", "encrypt"), ("id", id), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
             [new BinaryNode("count", [("value", Count(device.Keys.OneTimeKeyCount))])])));
     }

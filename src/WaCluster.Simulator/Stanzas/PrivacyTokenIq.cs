@@ -73,7 +73,7 @@ internal static class PrivacyTokenIq
         foreach (var device in holder.Companions.Values)
         {
             var id = simulator.NewStanzaId();
-            simulator.Deliver(device, new PendingStanza(id, "notification", new BinaryNode("notification",
+            device.Deliver(new PendingStanza(id, "notification", new BinaryNode("notification",
                 [("from", issuer.AddressedJid), ("sender_lid", issuer.LidJid), ("type", "privacy_token"), ("id", id), ("t", ServerNodes.Timestamp(WaSimulator.Now))],
                 [new BinaryNode("tokens", [], [TokenNode(holder, token)])])));
         }

@@ -46,11 +46,11 @@ internal static class ReceiptRelay
                 : user.Companions.Values.ToArray();
             foreach (var device in targets)
             {
-                if (device != sender) simulator.Deliver(device, new PendingStanza(id, "receipt", relayed));
+                if (device != sender) device.Deliver(new PendingStanza(id, "receipt", relayed));
             }
             if (to.Device == 0) user.Phone.ReceivedStanzas++;
         }
-        simulator.AckTo(sender, ServerNodes.Ack("receipt", id, to.ToString(), type: receipt["type"]));
+        sender.Ack(ServerNodes.Ack("receipt", id, to.ToString(), type: receipt["type"]));
     }
 
     /// <summary>A receipt for a group message goes to the author's device, from the group with the reader as participant.</summary>
@@ -67,7 +67,7 @@ internal static class ReceiptRelay
         var relayed = receipt.ContentKind == NodeContentKind.Children
             ? new BinaryNode("receipt", attributes.ToArray(), receipt.Children.AsSpan())
             : new BinaryNode("receipt", attributes.ToArray());
-        if (simulator.FindDevice(author) is { } device && device != sender) simulator.Deliver(device, new PendingStanza(id, "receipt", relayed));
-        simulator.AckTo(sender, ServerNodes.Ack("receipt", id, group.ToString(), type: receipt["type"], participant: author.ToString()));
+        if (simulator.FindDevice(author) is { } device && device != sender) device.Deliver(new PendingStanza(id, "receipt", relayed));
+        sender.Ack(ServerNodes.Ack("receipt", id, group.ToString(), type: receipt["type"], participant: author.ToString()));
     }
 }

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using WaCluster.Cli;
 using WaCluster.Contracts.Management;
 using WaCluster.Contracts.Proto;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Cli;
 
@@ -13,6 +14,7 @@ namespace WaCluster.Cluster.Tests.Cli;
 public sealed class CliAccountCommandTests(SimulatorManagedNode node) : IClassFixture<SimulatorManagedNode>
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 
     [Theory]
     [InlineData(false, "15550004001")]
@@ -59,7 +61,7 @@ public sealed class CliAccountCommandTests(SimulatorManagedNode node) : IClassFi
 
         Assert.Contains("disconnected", (await Succeeds("accounts", "disconnect", id)).Output);
         await WaitForConnectionAsync(id, ConnectionState.Disconnected);
-        await WaitUntilAsync(() => node.Simulator.Counters.ConnectionsOpen == open - 1, "the simulator still holds the socket");
+        await Eventually.UntilAsync(() => node.Simulator.Counters.ConnectionsOpen == open - 1, Slow, "the simulator releasing the socket");
         var table = await Succeeds("accounts", "status", id);
         Assert.Contains(table.Output.Split('\n'), line => line.StartsWith("connection ", StringComparison.Ordinal) && line.Contains("Disconnected"));
 
@@ -76,20 +78,8 @@ public sealed class CliAccountCommandTests(SimulatorManagedNode node) : IClassFi
         Assert.Equal(ExitCodes.NotFound, (await node.RunAsync("accounts", "disconnect", "cli-nobody")).ExitCode);
     }
 
-    private async Task WaitForConnectionAsync(string id, ConnectionState state) =>
-        await WaitUntilAsync(async () => (await node.Accounts.GetStatusAsync(id)).Connection == state, $"{id} never became {state}");
-
-    private static Task WaitUntilAsync(Func<bool> condition, string failure) => WaitUntilAsync(() => Task.FromResult(condition()), failure);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitForConnectionAsync(string id, ConnectionState state) =>
+        Eventually.UntilAsync(async () => (await node.Accounts.GetStatusAsync(id)).Connection == state, Slow, $"{id} becoming {state}");
 
     private async Task<CliRun> Succeeds(params string[] args)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using WaCluster.Cli;
 using WaCluster.Contracts.Management;
 using WaCluster.Node.Hosting;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Cli;
 
@@ -74,19 +75,15 @@ public sealed class CliMembershipTests(ManagedNode node) : IClassFixture<Managed
         return $"akka.tcp://wacluster@127.0.0.1:{port}";
     }
 
-    private async Task WaitForAsync(Func<ClusterView, bool> condition)
+    private Task WaitForAsync(Func<ClusterView, bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
+        var shown = "";
+        return Eventually.UntilAsync(async () =>
         {
             var run = await node.RunAsync("--json", "cluster", "show");
             Assert.Equal(ExitCodes.Ok, run.ExitCode);
-            if (condition(Parser.Parse<ClusterView>(run.Output)))
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"cluster never reached the expected state:\n{run.Output}");
-            await Task.Delay(200);
-        }
+            shown = run.Output;
+            return condition(Parser.Parse<ClusterView>(run.Output));
+        }, TimeSpan.FromSeconds(30), () => $"the expected cluster state; last shown:\n{shown}");
     }
 }

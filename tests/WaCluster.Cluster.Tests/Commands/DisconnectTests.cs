@@ -1,4 +1,5 @@
 using WaCluster.Contracts.Proto;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Commands;
 
@@ -44,13 +45,7 @@ public sealed class DisconnectTests(CommandsCluster cluster) : IClassFixture<Com
     }
 
     // The socket closes asynchronously after the reply: wait until the simulator has one connection less.
-    private async Task WaitForOpenConnectionsAsync(long count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Counters.ConnectionsOpen != count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the simulator has {Counters.ConnectionsOpen} open connections, expected {count}");
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitForOpenConnectionsAsync(long count) =>
+        Eventually.UntilAsync(() => Counters.ConnectionsOpen == count, TimeSpan.FromSeconds(10),
+            () => $"{count} open connections in the simulator (has {Counters.ConnectionsOpen})");
 }

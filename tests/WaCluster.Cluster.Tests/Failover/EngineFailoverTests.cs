@@ -7,6 +7,7 @@ using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Node.Hosting;
 using WaCluster.Simulator;
+using WaCluster.TestSupport;
 using Xunit.Abstractions;
 
 namespace WaCluster.Cluster.Tests.Failover;
@@ -37,12 +38,12 @@ public sealed class EngineFailoverTests(ITestOutputHelper output) : IAsyncLifeti
         await using var nodes = new ClusterNodes(accountNodes: 3, serviceNodes: 1,
             engine: EngineEndpointOptions.Simulator(_simulator.ChatUri, _simulator.Simulator.RootPublicKey));
         await nodes.StartAllAsync();
-        await Eventually(() => Akka.Cluster.Cluster.Get(nodes.ActorSystemOf(0)).State.Members.Count(member => member.Status == MemberStatus.Up) == 4,
-            "four nodes up");
+        await Eventually.UntilAsync(() => Akka.Cluster.Cluster.Get(nodes.ActorSystemOf(0)).State.Members.Count(member => member.Status == MemberStatus.Up) == 4,
+            Bound, "four nodes up");
         var entry = nodes.Facade(3);
         var published = new ConcurrentQueue<IAccountEvent>();
         using var subscription = entry.Subscribe(null, published.Enqueue);
-        await Eventually(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             foreach (var index in Enumerable.Range(0, nodes.AccountNodes))
             {
@@ -53,7 +54,7 @@ public sealed class EngineFailoverTests(ITestOutputHelper output) : IAsyncLifeti
                 }
             }
             return true;
-        }, "subscription known on every account node");
+        }, Bound, "subscription known on every account node");
 
         // Pairing: each account publishes a QR, a new phone scans it.
         var accounts = Enumerable.Range(0, AccountCount).Select(i => $"fo-{i:D2}").ToList();
@@ -61,11 +62,11 @@ public sealed class EngineFailoverTests(ITestOutputHelper output) : IAsyncLifeti
         var jids = new ConcurrentDictionary<string, string>();
         await Task.WhenAll(accounts.Select(async (account, i) =>
         {
-            var qr = await WaitFor<QrCodeIssued>(published, q => q.AccountId == account);
+            var qr = await Eventually.FindAsync(() => published.OfType<QrCodeIssued>().FirstOrDefault(q => q.AccountId == account), Bound, () => $"a QR of {account}");
             jids[account] = (await _simulator.Simulator.ScanAsync(qr.Qr, $"1555004{i:D4}").WaitAsync(Bound)).Jid;
         }));
-        await Eventually(() => accounts.All(account => published.Any(e => e is ConnectionChanged { Connection: ConnectionState.Connected } c && c.AccountId == account)),
-            "every account logged in");
+        await Eventually.UntilAsync(() => accounts.All(account => published.Any(e => e is ConnectionChanged { Connection: ConnectionState.Connected } c && c.AccountId == account)),
+            Bound, "every account logged in");
         var pairings = _simulator.Simulator.Counters.Pairings;
 
         var statuses = new Dictionary<string, AccountStatus>();
@@ -103,8 +104,8 @@ public sealed class EngineFailoverTests(ITestOutputHelper output) : IAsyncLifeti
         output.WriteLine($"{MessageCount} sends accepted after {clock.Elapsed.TotalSeconds:F1} s");
 
         var received = published.OfType<MessageReceived>();
-        await Eventually(() => expected.All(message => published.OfType<MessageReceived>().Any(text => text.MessageId == message.Id)),
-            "every message received", () => $"missing {expected.Count(message => !received.Any(text => text.MessageId == message.Id))}");
+        await Eventually.UntilAsync(() => expected.All(message => published.OfType<MessageReceived>().Any(text => text.MessageId == message.Id)),
+            Bound, () => $"every message received; missing {expected.Count(message => !received.Any(text => text.MessageId == message.Id))}");
         output.WriteLine($"all {MessageCount} received after {clock.Elapsed.TotalSeconds:F1} s (node killed at {killedAt?.TotalSeconds:F1} s)");
 
         var byId = received.GroupBy(text => text.MessageId).ToDictionary(group => group.Key, group => group.ToList());
@@ -125,20 +126,6 @@ public sealed class EngineFailoverTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(0, _simulator.Simulator.Counters.Conflicts);
     }
 
-    private async Task<T> WaitFor<T>(ConcurrentQueue<IAccountEvent> events, Func<T, bool> match) where T : class, IAccountEvent
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (events.OfType<T>().FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-            Assert.True(deadline.Elapsed < Bound, $"no {typeof(T).Name}");
-            await Task.Delay(50);
-        }
-    }
-
     private static async Task<T> Retry<T>(Func<Task<T>> call)
     {
         for (var attempt = 1; ; attempt++)
@@ -154,21 +141,5 @@ public sealed class EngineFailoverTests(ITestOutputHelper output) : IAsyncLifeti
         }
     }
 
-    private static Task Retry(Func<Task> call) => Retry(async () => { await call(); return true; });
-
-    private static Task Eventually(Func<bool> condition, string what, Func<string>? detail = null) =>
-        Eventually(() => Task.FromResult(condition()), what, detail);
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what, Func<string>? detail = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > Bound)
-            {
-                Assert.Fail($"Not reached within {Bound}: {what} {detail?.Invoke()}");
-            }
-            await Task.Delay(200);
-        }
-    }
+    private static async Task Retry(Func<Task> call) => await Retry(async () => { await call(); return true; });
 }

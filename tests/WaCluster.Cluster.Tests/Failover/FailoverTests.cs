@@ -9,6 +9,7 @@ using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Contracts.Serialization;
 using WaCluster.Node.Hosting;
+using WaCluster.TestSupport;
 using Xunit.Abstractions;
 
 namespace WaCluster.Cluster.Tests.Failover;
@@ -30,14 +31,14 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         await using var nodes = new ClusterNodes(accountNodes: 3, serviceNodes: 1);
         await nodes.StartAllAsync();
-        await Eventually(() => Akka.Cluster.Cluster.Get(nodes.ActorSystemOf(0)).State.Members.Count(member => member.Status == MemberStatus.Up) == 4,
+        await Eventually.UntilAsync(() => Akka.Cluster.Cluster.Get(nodes.ActorSystemOf(0)).State.Members.Count(member => member.Status == MemberStatus.Up) == 4,
             TimeSpan.FromSeconds(60), "four nodes up");
 
         var entry = nodes.Facade(3);
         var published = new System.Collections.Concurrent.ConcurrentQueue<IAccountEvent>();
         using var subscription = nodes.Facade(1).Subscribe(null, published.Enqueue);
         // Pub-sub is at most once: wait until every account node knows the subscriber before events start.
-        await Eventually(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             foreach (var index in Enumerable.Range(0, nodes.AccountNodes))
             {
@@ -59,7 +60,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         // Every account connected once and persisted its creds.
         var before = new Dictionary<string, AccountStatus>();
-        await Eventually(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             foreach (var account in accounts)
             {
@@ -69,7 +70,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         }, TimeSpan.FromSeconds(60), "creds persisted");
 
         // Events of accounts on every node reach a subscriber of the all-accounts topic on another node.
-        await Eventually(() => accounts.All(account => published.Any(e => e is ConnectionChanged c && c.AccountId == account)),
+        await Eventually.UntilAsync(() => accounts.All(account => published.Any(e => e is ConnectionChanged c && c.AccountId == account)),
             TimeSpan.FromSeconds(30), "connection events published");
 
         var victimIndex = Enumerable.Range(1, 2).MaxBy(i => before.Values.Count(status => status.Node == ClusterNodes.Address(nodes.Ports[i])));
@@ -82,7 +83,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await nodes.ActorSystemOf(victimIndex).Terminate();
 
         // No message is sent to the moved accounts: they must restart because sharding remembered them.
-        await Eventually(() => moved.All(account => nodes.ConnectionStarts[account].Count >= 2),
+        await Eventually.UntilAsync(() => moved.All(account => nodes.ConnectionStarts[account].Count >= 2),
             FailoverBound, "moved accounts restarted on survivors");
         var resumedAfter = clock.Elapsed;
         output.WriteLine($"{moved.Count} accounts resumed after {resumedAfter.TotalSeconds:F1} s");
@@ -147,21 +148,5 @@ public sealed class FailoverTests(ITestOutputHelper output)
         }
     }
 
-    private static Task Retry(Func<Task> call) => Retry(async () => { await call(); return true; });
-
-    private static Task Eventually(Func<bool> condition, TimeSpan bound, string what) =>
-        Eventually(() => Task.FromResult(condition()), bound, what);
-
-    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan bound, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > bound)
-            {
-                Assert.Fail($"Not reached within {bound}: {what}");
-            }
-            await Task.Delay(200);
-        }
-    }
+    private static async Task Retry(Func<Task> call) => await Retry(async () => { await call(); return true; });
 }

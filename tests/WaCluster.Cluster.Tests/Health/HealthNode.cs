@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WaCluster.Node.Hosting;
 using WaCluster.Node.Metrics;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Health;
 
@@ -54,19 +55,12 @@ public sealed class HealthNode : IAsyncDisposable
         return new HealthResponse(response.StatusCode, JsonDocument.Parse(body).RootElement.Clone(), body);
     }
 
-    /// <summary>Polls <paramref name="path"/> until it answers <paramref name="status"/> (the last answer otherwise).</summary>
-    public async Task<HealthResponse> WaitForAsync(string path, HttpStatusCode status, TimeSpan within)
+    /// <summary>Asks <paramref name="path"/> until it answers <paramref name="status"/>, and returns that answer.</summary>
+    public Task<HealthResponse> WaitForAsync(string path, HttpStatusCode status, TimeSpan within)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var response = await GetAsync(path);
-            if (response.Status == status || DateTime.UtcNow > deadline)
-            {
-                return response;
-            }
-            await Task.Delay(200);
-        }
+        HealthResponse? last = null;
+        return Eventually.FindAsync(async () => (last = await GetAsync(path)).Status == status ? last : null, within,
+            () => $"{path} answering {status}; last: {last?.Status} {last?.Body}");
     }
 
     public async ValueTask DisposeAsync()

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WaCluster.Contracts.Proto;
 using WaCluster.Node.Hosting;
+using WaCluster.TestSupport;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace WaCluster.Cluster.Tests.Logs;
@@ -85,13 +86,12 @@ public sealed class SecretLoggingTests : IAsyncLifetime
         stopped.Tell(PoisonPill.Instance);
         await watcher.ReceiveAsync(Deadline);
         // The node's dead-letter logging starts with the node, not before it: wait until it logs a harmless message.
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!_akkaLines.Any(line => line.Contains("Message [Int32]", StringComparison.Ordinal)))
+        await Eventually.UntilAsync(() =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "dead letters are not logged");
+            if (_akkaLines.Any(line => line.Contains("Message [Int32]", StringComparison.Ordinal))) return true;
             stopped.Tell(42);
-            await Task.Delay(100);
-        }
+            return false;
+        }, Deadline, "a dead letter logged");
         stopped.Tell(creds);
         stopped.Tell(link);
 
@@ -115,15 +115,8 @@ public sealed class SecretLoggingTests : IAsyncLifetime
         Assert.True(leaking.Count == 0, "secret in the log:\n" + string.Join("\n", leaking));
     }
 
-    private async Task WaitForLine(Func<string, bool> match)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!_akkaLines.Any(match))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "expected log line missing; got:\n" + string.Join("\n", _akkaLines.TakeLast(40)));
-            await Task.Delay(50);
-        }
-    }
+    private Task WaitForLine(Func<string, bool> match) =>
+        Eventually.UntilAsync(() => _akkaLines.Any(match), Deadline, () => "the expected log line; got:\n" + string.Join("\n", _akkaLines.TakeLast(40)));
 
     private static int FreePort()
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Event;
 using Microsoft.Extensions.Logging;
 using WaCluster.Cli;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Logs;
 
@@ -57,16 +58,15 @@ public sealed class LogTailTests
         var output = new SharedWriter();
         var follow = node.RunAsync(output, new StringWriter(), "log", "tail", "--follow", "--level", "error", "--lines", "0");
         // Lines logged while following arrive; lines below the level do not.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         var marker = Guid.NewGuid().ToString("N")[..8];
         var logger = node.Logger("WaCluster.Tests.Follow");
-        while (!output.ToString().Contains($"error {marker}", StringComparison.Ordinal))
+        await Eventually.UntilAsync(() =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "the followed line never arrived: " + output);
+            if (output.ToString().Contains($"error {marker}", StringComparison.Ordinal)) return true;
             logger.LogWarning("warning {Marker}", marker);
             logger.LogError("error {Marker}", marker);
-            await Task.Delay(200);
-        }
+            return false;
+        }, TimeSpan.FromSeconds(20), () => "the followed line: " + output);
         Assert.False(follow.IsCompleted, "follow mode keeps the stream open");
         Assert.DoesNotContain($"warning {marker}", output.ToString(), StringComparison.Ordinal);
 
@@ -100,13 +100,7 @@ public sealed class LogTailTests
     public void Lines_are_attributed_to_the_account_entity_on_whose_path_they_were_logged(string source, string? account) =>
         Assert.Equal(account, WaCluster.Node.Management.Logs.AkkaLogCapture.AccountOf(source));
 
-    private static async Task WaitForAsync(LoggingNode node, string text)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!(await node.RunAsync("log", "tail", "--lines", "2000")).Output.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"'{text}' never reached the log");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForAsync(LoggingNode node, string text) =>
+        Eventually.UntilAsync(async () => (await node.RunAsync("log", "tail", "--lines", "2000")).Output.Contains(text, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), $"'{text}' in the log");
 }

@@ -12,6 +12,7 @@ using WaCluster.Node.Hosting;
 using WaCluster.Node.Metrics;
 using WaCluster.Simulator;
 using WaCluster.Cluster.Tests.Streams;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Metrics;
 
@@ -139,22 +140,12 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
     // Acks and connection changes reach the instruments asynchronously: scrape until the figure is there.
     private async Task<PrometheusScrape> ScrapeUntilAsync(Func<PrometheusScrape, bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var scrape = await ScrapeAsync();
-            if (condition(scrape))
-            {
-                // Let anything late arrive, so an exact count also proves nothing extra was counted.
-                await Task.Delay(300);
-                return await ScrapeAsync();
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                return scrape;
-            }
-            await Task.Delay(100);
-        }
+        PrometheusScrape? last = null;
+        await Eventually.FindAsync(async () => condition(last = await ScrapeAsync()) ? last : null, TimeSpan.FromSeconds(20),
+            () => $"the expected figures in the scrape; last:\n{last?.Text}");
+        // Let anything late arrive, so an exact count also proves nothing extra was counted.
+        await Task.Delay(300);
+        return await ScrapeAsync();
     }
 
     private static int FreePort()

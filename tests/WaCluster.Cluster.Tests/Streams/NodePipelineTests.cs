@@ -5,6 +5,7 @@ using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Framing;
 using WaCluster.Protocol.Noise;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Streams;
 
@@ -55,7 +56,7 @@ public sealed class NodePipelineTests : IAsyncLifetime
                 await transport.SendAsync(outbound[i]);
             }
         }))).WaitAsync(Deadline);
-        await WaitUntil(() => wire.Written.Count == outbound.Length);
+        await Eventually.UntilAsync(() => wire.Written.Count == outbound.Length, Deadline, "every node written");
 
         // Every frame decrypts with the server's counter in wire order, and each sender's nodes kept their order.
         var seen = pair.ReadClientNodes(wire.Written).Select(n => int.Parse(n.GetAttribute("id")!)).ToList();
@@ -144,7 +145,7 @@ public sealed class NodePipelineTests : IAsyncLifetime
         var wire = new TestWire(Enumerable.Range(0, total).Select(i => pair.ServerFrame(Node(i))));
         await using var transport = NodePipeline.Run(wire.Ends, pair.Client, Settings, _materializer);
 
-        await WaitUntil(() => wire.Pulled >= Settings.ReceiveBuffer);
+        await Eventually.UntilAsync(() => wire.Pulled >= Settings.ReceiveBuffer, Deadline, "the receive buffer filled from the wire");
         await Task.Delay(500);
         var held = wire.Pulled;
         Assert.InRange(held, Settings.ReceiveBuffer, Settings.ReceiveBuffer + MaxInFlightStages);
@@ -182,7 +183,7 @@ public sealed class NodePipelineTests : IAsyncLifetime
 
         wire.OpenGate();
         await pending.AsTask().WaitAsync(Deadline);
-        await WaitUntil(() => wire.Written.Count == accepted + 1);
+        await Eventually.UntilAsync(() => wire.Written.Count == accepted + 1, Deadline, "the pending node written");
         Assert.Equal(Enumerable.Range(0, accepted + 1).Select(i => i.ToString()),
             pair.ReadClientNodes(wire.Written).Select(n => n.GetAttribute("id")));
     }
@@ -211,24 +212,10 @@ public sealed class NodePipelineTests : IAsyncLifetime
         new("message", [("id", id.ToString()), ("to", "15550001111@s.whatsapp.net")], new byte[id % 300]);
 
     private static async Task AssertSendsFail(StreamNodeTransport transport) =>
-        await Assert.ThrowsAsync<IOException>(async () =>
+        // The failure reaches the send side asynchronously; sends accepted before it are simply lost with the connection.
+        await Assert.ThrowsAsync<IOException>(() => Eventually.UntilAsync(async () =>
         {
-            var deadline = DateTime.UtcNow + Deadline;
-            // The failure reaches the send side asynchronously; sends accepted before it are simply lost with the connection.
-            while (DateTime.UtcNow < deadline)
-            {
-                await transport.SendAsync(Node(0));
-                await Task.Delay(20);
-            }
-        });
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(10);
-        }
-    }
+            await transport.SendAsync(Node(0));
+            return false;
+        }, Deadline, "a send failing"));
 }

@@ -16,6 +16,7 @@ using WaCluster.Core.Connection;
 using WaCluster.Core.Creds;
 using WaCluster.Node.Hosting;
 using WaCluster.Simulator;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Streams;
 
@@ -70,7 +71,7 @@ public sealed class StreamTransportSimulatorTests : IAsyncLifetime
 
         await owner.CancelAsync();
         Assert.Null(await transport.ReceiveAsync().AsTask().WaitAsync(Slow));
-        await WaitUntil(() => _simulator.Simulator.Counters.ConnectionsOpen == 0, "the simulator still holds the connection");
+        await Eventually.UntilAsync(() => _simulator.Simulator.Counters.ConnectionsOpen == 0, Slow, "the simulator releasing the connection");
         await Assert.ThrowsAsync<IOException>(() => transport.SendAsync(first).AsTask());
         await transport.DisposeAsync();
     }
@@ -89,7 +90,7 @@ public sealed class StreamTransportSimulatorTests : IAsyncLifetime
         var qr = await NextAsync<QrCodeIssued>(events, _ => true);
         await _simulator.Simulator.ScanAsync(qr.Qr, "15550003001").WaitAsync(Slow);
         await NextAsync<ConnectionChanged>(events, c => c.Connection == ConnectionState.Connected);
-        await WaitUntil(() => relay.Open == 1, "the paired account is not connected once");
+        await Eventually.UntilAsync(() => relay.Open == 1, Slow, "the paired account connected once");
         var connectionsBefore = relay.Accepted;
         events.Clear();
 
@@ -103,7 +104,7 @@ public sealed class StreamTransportSimulatorTests : IAsyncLifetime
         Assert.Contains("authentication", dropped.Detail, StringComparison.OrdinalIgnoreCase);
         await NextAsync<ConnectionChanged>(events, c => c.Connection == ConnectionState.Connected);
         Assert.Equal(connectionsBefore + 1, relay.Accepted);
-        await WaitUntil(() => relay.Open == 1, "the failed connection was not closed");
+        await Eventually.UntilAsync(() => relay.Open == 1, Slow, "the failed connection closed");
         Assert.Empty(events.OfType<QrCodeIssued>());
         var status = await cluster.GetStatusAsync(account);
         Assert.True(status.HasCreds);
@@ -125,19 +126,19 @@ public sealed class StreamTransportSimulatorTests : IAsyncLifetime
         var qr = await NextAsync<QrCodeIssued>(events, _ => true);
         var device = await _simulator.Simulator.ScanAsync(qr.Qr, "15550003002").WaitAsync(Slow);
         await NextAsync<ConnectionChanged>(events, c => c.Connection == ConnectionState.Connected);
-        await WaitUntil(() => _simulator.Simulator.Counters.ConnectionsOpen == 1, "the paired account is not connected once");
+        await Eventually.UntilAsync(() => _simulator.Simulator.Counters.ConnectionsOpen == 1, Slow, "the paired account connected once");
         var loginsBefore = _simulator.Simulator.Counters.Logins;
 
         for (var drop = 0; drop < 2; drop++)
         {
             events.Clear();
             // Wait for the login to register the device's connection before cutting it.
-            await WaitUntil(() => _simulator.Simulator.DropConnection(device.DeviceJid!), "the simulator does not know the device's connection");
+            await Eventually.UntilAsync(() => _simulator.Simulator.DropConnection(device.DeviceJid!), Slow, "the simulator knowing the device's connection");
             await NextAsync<ConnectionChanged>(events, c => c.Connection != ConnectionState.Connected, Bounded);
             await NextAsync<ConnectionChanged>(events, c => c.Connection == ConnectionState.Connected, Bounded);
         }
 
-        await WaitUntil(() => _simulator.Simulator.Counters.ConnectionsOpen == 1, "the dropped connections were not replaced by one");
+        await Eventually.UntilAsync(() => _simulator.Simulator.Counters.ConnectionsOpen == 1, Slow, "the dropped connections replaced by one");
         Assert.True(_simulator.Simulator.Counters.Logins >= loginsBefore + 2, "the account did not log in again after each drop");
         Assert.Empty(events.OfType<QrCodeIssued>());
         var status = await cluster.GetStatusAsync(account);
@@ -172,33 +173,14 @@ public sealed class StreamTransportSimulatorTests : IAsyncLifetime
     {
         var subscription = cluster.Subscribe(null, handler);
         var mediator = DistributedPubSub.Get(host.Services.GetRequiredService<ActorSystem>()).Mediator;
-        await WaitUntil(() => mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3)).Result.Topics.Contains(Topics.AllAccounts),
-            "the subscriber never reached the mediator");
+        await Eventually.UntilAsync(async () => (await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts),
+            Slow, "the subscriber known to the mediator");
         return subscription;
     }
 
-    private static async Task<T> NextAsync<T>(ConcurrentQueue<IAccountEvent> events, Func<T, bool> match, TimeSpan? within = null)
-        where T : class, IAccountEvent
-    {
-        var deadline = DateTime.UtcNow + (within ?? Slow);
-        while (true)
-        {
-            var found = events.OfType<T>().FirstOrDefault(match);
-            if (found is not null) return found;
-            Assert.True(DateTime.UtcNow < deadline, $"no {typeof(T).Name}; got: {string.Join(", ", events)}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + Slow;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(50);
-        }
-    }
+    private static Task<T> NextAsync<T>(ConcurrentQueue<IAccountEvent> events, Func<T, bool> match, TimeSpan? within = null)
+        where T : class, IAccountEvent =>
+        Eventually.FindAsync(() => events.OfType<T>().FirstOrDefault(match), within ?? Slow, () => $"a {typeof(T).Name}; got: {string.Join(", ", events)}");
 
     private static int FreePort()
     {

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WaCluster.Actors.Connection.Streams;
 using WaCluster.Protocol.Binary;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Streams;
 
@@ -62,15 +63,11 @@ public sealed class WebSocketWireTests : IAsyncLifetime
 
         var ended = await Record.ExceptionAsync(async () => Assert.Null(await next.WaitAsync(Prompt)));
         Assert.True(ended is null or IOException, $"not a typed end: {ended}");
-        await Assert.ThrowsAsync<IOException>(async () =>
+        await Assert.ThrowsAsync<IOException>(() => Eventually.UntilAsync(async () =>
         {
-            var deadline = DateTime.UtcNow + Prompt;
-            while (DateTime.UtcNow < deadline)
-            {
-                await transport.SendAsync(Node("2"));
-                await Task.Delay(20);
-            }
-        });
+            await transport.SendAsync(Node("2"));
+            return false;
+        }, Prompt, "a send failing"));
     }
 
     private static BinaryNode Node(string id) => new("iq", [("id", id), ("type", "result")]);

@@ -4,6 +4,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using WaCluster.Client;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Support;
 
@@ -22,37 +23,25 @@ public sealed class AccountEventLog : IDisposable
         var log = new AccountEventLog();
         log._subscription = cluster.Subscribe(null, log._all.Enqueue);
         var mediator = DistributedPubSub.Get(system).Mediator;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!(await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the subscriber never reached the mediator");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(async () => (await mediator.Ask<CurrentTopics>(GetTopics.Instance, TimeSpan.FromSeconds(3))).Topics.Contains(Topics.AllAccounts),
+            TimeSpan.FromSeconds(10), "the subscriber known to the mediator");
         return log;
     }
 
     /// <summary>Every event received so far, in arrival order.</summary>
     public IEnumerable<IAccountEvent> All => _all;
 
-    public async Task<T> NextAsync<T>(string accountId, Func<T, bool>? match = null, TimeSpan? timeout = null) where T : class, IAccountEvent
+    public Task<T> NextAsync<T>(string accountId, Func<T, bool>? match = null, TimeSpan? timeout = null) where T : class, IAccountEvent =>
+        Eventually.FindAsync(() => Take<T>(e => e.AccountId == accountId && (match is null || match(e))), timeout ?? Slow,
+            () => $"a {typeof(T).Name} for {accountId}; got: {string.Join(", ", _all)}");
+
+    private T? Take<T>(Func<T, bool> match) where T : class, IAccountEvent
     {
-        var deadline = DateTime.UtcNow + (timeout ?? Slow);
-        while (true)
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                var found = _all.OfType<T>().FirstOrDefault(e => !_taken.Contains(e) && e.AccountId == accountId && (match is null || match(e)));
-                if (found is not null)
-                {
-                    _taken.Add(found);
-                    return found;
-                }
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No {typeof(T).Name} for {accountId}; got: {string.Join(", ", _all)}");
-            }
-            await Task.Delay(50);
+            var found = _all.OfType<T>().FirstOrDefault(e => !_taken.Contains(e) && match(e));
+            if (found is not null) _taken.Add(found);
+            return found;
         }
     }
 

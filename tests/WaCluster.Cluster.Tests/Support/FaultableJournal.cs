@@ -79,7 +79,7 @@ public sealed class FaultableJournal : MemoryJournal
                     break;
                 default:
                     var written = await base.WriteMessagesAsync([write], cancellationToken);
-                    results.Add(written?.FirstOrDefault());
+                    results.Add(written is { Count: > 0 } ? written[0] : null);
                     break;
             }
         }

@@ -10,6 +10,7 @@ using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Signal.Stores;
 using WaCluster.Simulator;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.EndToEnd;
 
@@ -108,13 +109,9 @@ public sealed class SimulatorPairingTests : IAsyncLifetime
         }
         await persister.NextAsync(c => c.Creds?.NextPreKeyId == 14, seconds: 30);
         // The notification is acked once the upload is answered: wait for both.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        int count;
-        while (((count = await engine.QueryAsync(new PreKeyCountSpec())) != 9
-                || _host.Simulator.PendingCounts()[account.DeviceJid!] != 0) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        var count = 0;
+        await Eventually.UntilAsync(async () => (count = await engine.QueryAsync(new PreKeyCountSpec())) == 9
+            && _host.Simulator.PendingCounts()[account.DeviceJid!] == 0, TimeSpan.FromSeconds(30), () => $"9 pre-keys on the server (has {count}) and the notification acked");
         Assert.Equal(9, count);
         Assert.Equal(0, _host.Simulator.PendingCounts()[account.DeviceJid!]);
         // The new keys are stored before they are uploaded, and the server's count shows the upload done.

@@ -11,7 +11,7 @@ namespace WaCluster.Engine.Tests.Media;
 
 /// <summary>Runs alone: it measures the whole process's allocations, which parallel tests would inflate.</summary>
 [CollectionDefinition(nameof(MediaTransferMemoryTests), DisableParallelization = true)]
-public sealed class MediaTransferMemoryCollection;
+public sealed class MediaTransferMemoryRunsAlone;
 
 /// <summary>
 /// A 100 MB file goes through the engine's upload (encrypt to a staging file, stream to the host) and download
@@ -32,7 +32,7 @@ public sealed class MediaTransferMemoryTests
         {
             var transfer = HostBackedByFile(stored);
             using var source = new GeneratedStream(FileLength, seed: 0x1D);
-            using var sink = new HashingSink();
+            using var sink = new HashingStream();
 
             var before = GC.GetTotalAllocatedBytes(precise: true);
             var upload = await transfer.UploadAsync(source, MediaType.Video, default);

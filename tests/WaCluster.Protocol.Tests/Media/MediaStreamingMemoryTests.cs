@@ -6,7 +6,7 @@ namespace WaCluster.Protocol.Tests.Media;
 
 /// <summary>Runs alone: it measures the whole process's allocations, which parallel tests would inflate.</summary>
 [CollectionDefinition(nameof(MediaStreamingMemoryTests), DisableParallelization = true)]
-public sealed class MediaStreamingMemoryCollection;
+public sealed class MediaStreamingMemoryRunsAlone;
 
 /// <summary>
 /// 100 MB of generated plaintext goes through our encryption straight into our decryption over a pipe: neither side
@@ -24,7 +24,7 @@ public sealed class MediaStreamingMemoryTests
     {
         var mediaKey = MediaKeys.GenerateMediaKey();
         using var source = new PseudoRandomStream(FileLength, seed: 0x5EED);
-        using var sink = new HashingSink();
+        using var sink = new HashingStream();
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024));
 
         var before = GC.GetTotalAllocatedBytes(precise: true);

@@ -281,19 +281,19 @@ public sealed class SessionInteropTests : IAsyncLifetime
         return [.. messages];
     }
 
-    private static async Task AssertWeDecryptAsync(OurDevice us, IReadOnlyList<WireMessage> messages, IReadOnlyList<byte[]> expected)
+    private static async Task AssertWeDecryptAsync(OurDevice us, WireMessage[] messages, byte[][] expected)
     {
-        Assert.Equal(expected.Count, messages.Count);
-        for (var i = 0; i < messages.Count; i++)
+        Assert.Equal(expected.Length, messages.Length);
+        for (var i = 0; i < messages.Length; i++)
         {
             Assert.Equal(expected[i], await us.DecryptAsync(TheirsAtOurs, messages[i].Kind, messages[i].Bytes));
         }
     }
 
-    private static void AssertDecrypted(IReadOnlyList<byte[]> expected, IReadOnlyList<DecryptResult> results)
+    private static void AssertDecrypted(byte[][] expected, DecryptResult[] results)
     {
-        Assert.Equal(expected.Count, results.Count);
-        for (var i = 0; i < results.Count; i++)
+        Assert.Equal(expected.Length, results.Length);
+        for (var i = 0; i < results.Length; i++)
         {
             Assert.True(results[i].Plaintext is not null, $"libsignal failed message {i}: {results[i].Error} {results[i].Message}");
             Assert.Equal(Convert.ToBase64String(expected[i]), results[i].Plaintext);

@@ -61,7 +61,7 @@ public sealed class StreamNodeTransportFactory(
         var transport = NodePipeline.Run(WebSocketWire.Create(socket, settings.SocketReadSize), session, settings, materializer);
         if (ownerStopped.CanBeCanceled)
         {
-            var registration = ownerStopped.Register(static state => _ = ((INodeTransport)state!).DisposeAsync(), transport);
+            var registration = ownerStopped.Register(static state => _ = ((INodeTransport)state!).DisposeAsync().AsTask(), transport);
             transport.OnDisposed(registration);
         }
         return transport;

@@ -9,7 +9,7 @@ public sealed record PendingStanza(string Id, string AckClass, BinaryNode Node);
 /// Per-device store of stanzas not yet acknowledged. A stanza stays here while delivered live, so a connection lost
 /// before the ack gets it again on the next login. Guarded by the simulator's state lock.
 /// </summary>
-public sealed class OfflineQueue
+public sealed class UnackedStanzas
 {
     private readonly List<PendingStanza> _items = [];
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace WaCluster.TestSupport;
 
 /// <summary>A write-only stream that keeps nothing but the SHA-256 and count of what was written to it.</summary>
-public sealed class HashingSink : Stream
+public sealed class HashingStream : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _length;
