@@ -3,6 +3,7 @@
 // read them with their own, separately proven decoder.
 import { encodeBinaryNode } from 'baileys/lib/WABinary/encode.js'
 import { decodeBinaryNode } from 'baileys/lib/WABinary/decode.js'
+import { assertNodeErrorFree } from 'baileys/lib/WABinary/generic-utils.js'
 import { getNextPreKeysNode, parseAndInjectE2ESessions } from 'baileys/lib/Utils/signal.js'
 import { extractGroupMetadata } from 'baileys/lib/Socket/groups.js'
 import { USyncQuery, USyncUser } from 'baileys/lib/WAUSync/index.js'
@@ -108,6 +109,26 @@ export const ops = {
     } catch (error) {
       return { error: String(error?.message ?? error) }
     }
+  },
+  // How Baileys' query() reads an answer's error (assertNodeErrorFree): its text and code, or that it saw none.
+  'iq.readError': async ({ answer }) => {
+    try {
+      assertNodeErrorFree(await decode(answer))
+      return { thrown: false }
+    } catch (error) {
+      return { thrown: true, text: error.message, code: Number.isNaN(error.data) ? null : error.data }
+    }
+  },
+  // A group operation of client `id` that the server refuses: the error Baileys raised (text, and code as data).
+  'iq.groupFailure': async ({ id, operation, group }) => {
+    const sock = simClient(id).sock
+    try {
+      if (operation === 'metadata') await sock.groupMetadata(group)
+      else await sock.groupUpdateSubject(group, 'never applied')
+    } catch (error) {
+      return { text: error.message, code: error.data ?? null }
+    }
+    throw new Error(`group ${operation} of ${group} succeeded`)
   },
   // Records every frame client `id` receives from now on, as its socket decoded it.
   'iq.recordReceived': async ({ id }) => {
