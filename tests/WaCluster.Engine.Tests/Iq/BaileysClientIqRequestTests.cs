@@ -218,5 +218,5 @@ public sealed class BaileysClientIqRequestTests() : SimulatorConversationTest(se
 
     private sealed record CodeResult(string Code);
 
-    private sealed record ClientKeys(string NoiseKey, string IdentityKey, uint RegistrationId);
+    private sealed record ClientKeys(string NoiseKey, string IdentityKey);
 }

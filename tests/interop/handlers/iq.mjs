@@ -151,9 +151,9 @@ export const ops = {
     return { auth: conn.auth, ttl: conn.ttl, hosts: conn.hosts.map(h => h.hostname) }
   },
   'iq.groupLeave': async ({ id, group }) => { await simClient(id).sock.groupLeave(group) },
-  // The client's own keys: what its pairing-code hello and pre-key upload carry.
+  // The client's own public keys, which its pairing-code iqs carry.
   'iq.clientKeys': async ({ id }) => {
     const { creds } = simClient(id)
-    return { noiseKey: toB64(creds.noiseKey.public), identityKey: toB64(creds.signedIdentityKey.public), registrationId: creds.registrationId }
+    return { noiseKey: toB64(creds.noiseKey.public), identityKey: toB64(creds.signedIdentityKey.public) }
   }
 }
