@@ -226,6 +226,7 @@ public sealed partial class WaSimulator
     {
         lock (Gate)
         {
+            ClientStanzaObserver?.Invoke(connection, node);
             // After a stream error the connection only lingers for the client to hang up.
             if (!connection.IsClosing) StanzaRouter.Route(this, connection, node);
         }

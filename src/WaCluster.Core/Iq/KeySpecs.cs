@@ -9,14 +9,15 @@ using WaCluster.Signal.Keys;
 namespace WaCluster.Core.Iq;
 
 /// <summary>
-/// Pre-key bundles (<c>encrypt</c> get <c>key</c>) of devices we have no session with; devices the server answered
-/// with an error or a malformed entry are left out.
+/// Pre-key bundles (<c>encrypt</c> get <c>key</c>) of devices we have no session with, or, with
+/// <paramref name="refreshIdentity"/>, of devices whose sessions are rebuilt (<c>reason="identity"</c>, as Baileys asks
+/// after a retry or a newly learned LID); devices the server answered with an error or a malformed entry are left out.
 /// </summary>
-public sealed class KeyBundleFetchSpec(IEnumerable<Jid> devices) : IIqSpec<IReadOnlyDictionary<Jid, PreKeyBundle>>
+public sealed class KeyBundleFetchSpec(IEnumerable<Jid> devices, bool refreshIdentity = false) : IIqSpec<IReadOnlyDictionary<Jid, PreKeyBundle>>
 {
     public BinaryNode Build(string id) =>
         new("iq", [("id", id), ("xmlns", "encrypt"), ("type", "get"), ("to", "@s.whatsapp.net")],
-            [new BinaryNode("key", [], devices.Select(d => new BinaryNode("user", [("jid", d.ToString())])).ToArray())]);
+            [new BinaryNode("key", [], devices.Select(d => new BinaryNode("user", [("jid", d.ToString()), ("reason", refreshIdentity ? "identity" : null)])).ToArray())]);
 
     public IReadOnlyDictionary<Jid, PreKeyBundle> Parse(BinaryNode response)
     {

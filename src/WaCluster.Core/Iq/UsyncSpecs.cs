@@ -13,7 +13,8 @@ public sealed class UsyncDevicesSpec(string sid, IEnumerable<Jid> users) : IIqSp
 {
     public BinaryNode Build(string id) =>
         UsyncFrame.Query(id, sid, "message", [new BinaryNode("devices", [("version", "2")]), new BinaryNode("lid")],
-            users.Select(u => new BinaryNode("user", [("jid", u.ToNonAd().ToString())])));
+            // An empty child list, not no content: the node Baileys sends (its protocols add nothing per user here).
+            users.Select(u => new BinaryNode("user", [("jid", u.ToNonAd().ToString())], ReadOnlySpan<BinaryNode>.Empty)));
 
     public IReadOnlyList<UserDevices> Parse(BinaryNode response)
     {

@@ -110,7 +110,7 @@ public sealed class IqSpecTests
     private static IIqSpec<object> Spec(string name) => Specs().Single(s => s.Name == name).Spec;
 
     // Every spec the engine sends, boxed so one theory covers them all.
-    private static IEnumerable<(string Name, IIqSpec<object> Spec)> Specs()
+    internal static IEnumerable<(string Name, IIqSpec<object> Spec)> Specs()
     {
         var creds = AuthCreds.CreateNew();
         yield return Box(new PingSpec());
