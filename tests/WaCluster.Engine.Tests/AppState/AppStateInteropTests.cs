@@ -82,7 +82,10 @@ public sealed class AppStateInteropTests : IAsyncLifetime
                 operation = random.Next(2) == 0 ? Operation.Remove : Operation.Set;
             }
             earlier.Add(action);
-            var before = collections.TryGetValue(action.Collection, out var current) ? current : AppStateCollection.Empty(action.Collection);
+            // A collection starts over once it holds a hundred records, which keeps each state sent to Baileys small.
+            var before = collections.TryGetValue(action.Collection, out var current) && current.ValueMacs.Count < 100
+                ? current
+                : AppStateCollection.Empty(action.Collection);
             var iv = Bytes(random, AppStateRecords.IvLength);
             var data = SeededAppStateActions.DataOf(action, AppStateIndex.Encode(action.Index));
             var ours = before.EncodePatch([(operation, data)], keyId, keys, destination => iv.CopyTo(destination));
@@ -169,6 +172,61 @@ public sealed class AppStateInteropTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A snapshot of our records and snapshot MAC decodes in Baileys with its MAC matching Baileys' own, and applies
+    /// here to Baileys' LTHash and records; with one bit of the MAC flipped both sides see the mismatch.
+    /// </summary>
+    [Fact]
+    public async Task Snapshots_agree_with_Baileys_decodeSyncdSnapshot()
+    {
+        string[] collections = ["critical_block", "critical_unblock_low", "regular_high", "regular_low", "regular"];
+        var random = new Random(1405);
+        var keyId = Bytes(random, 6);
+        var keyData = Bytes(random, AppStateKeys.KeyLength);
+        var keys = AppStateKeys.Expand(keyData);
+        for (var i = 0; i < 60; i++)
+        {
+            var name = collections[i % collections.Length];
+            var actions = Enumerable.Range(0, random.Next(1, 40))
+                .Select(_ => SeededAppStateActions.Next(random, SeededAppStateActions.Kinds[random.Next(SeededAppStateActions.Kinds.Length)]))
+                .DistinctBy(action => string.Join('\n', action.Index))
+                .ToList();
+            var datas = actions.Select(action => SeededAppStateActions.DataOf(action, AppStateIndex.Encode(action.Index))).ToList();
+            var records = datas.Select(data => AppStateRecords.Encode(Operation.Set, data, keyId, keys, Bytes(random, AppStateRecords.IvLength)).Record).ToList();
+            var version = (ulong)random.Next(1, 100_000);
+            var hash = LtHash.SubtractThenAdd(LtHash.Empty(), [], records.Select(record => record.Value.Blob.Span[^AppStateMacs.MacLength..].ToArray()));
+            var snapshot = new SyncdSnapshot
+            {
+                Version = new SyncdVersion { Version = version },
+                Mac = ByteString.CopyFrom(AppStateMacs.SnapshotMac(hash, version, name, keys.SnapshotMac)),
+                KeyId = new KeyId { Id = ByteString.CopyFrom(keyId) },
+            };
+            snapshot.Records.AddRange(records);
+            var keyList = new[] { new { keyId = B64(keyId), keyData = B64(keyData) } };
+
+            var theirs = await _node.CallAsync<SnapshotByBaileys>("appstate.decodeSnapshot", new { snapshot = B64(snapshot.ToByteArray()), name, keys = keyList });
+            Assert.True(theirs.MacMatches);
+            Assert.Equal(version, theirs.Version);
+            Assert.Equal(actions.Select(action => action.Index), theirs.Mutations.Select(mutation => mutation.Index));
+            Assert.Equal(datas, theirs.Mutations.Select(mutation => SyncActionData.Parser.ParseFrom(Convert.FromBase64String(mutation.Data))));
+
+            var applied = AppStateCollection.Empty(name).ApplySnapshot(snapshot, id => id.SequenceEqual(keyId) ? keys : null);
+            Assert.Equal(version, applied.Collection.Version);
+            Assert.Equal(Convert.FromBase64String(theirs.Hash), applied.Collection.Hash.ToArray());
+            AssertSameValueMacs(theirs.ValueMacs, applied.Collection);
+            Assert.Equal(datas, applied.Mutations.Select(mutation => mutation.Data));
+
+            var tampered = snapshot.Clone();
+            var mac = tampered.Mac.ToByteArray();
+            mac[random.Next(mac.Length)] ^= (byte)(1 << random.Next(8));
+            tampered.Mac = ByteString.CopyFrom(mac);
+            Assert.False((await _node.CallAsync<SnapshotByBaileys>("appstate.decodeSnapshot", new { snapshot = B64(tampered.ToByteArray()), name, keys = keyList })).MacMatches);
+            Assert.Equal(
+                AppStateError.WrongSnapshotMac,
+                Assert.Throws<AppStateException>(() => AppStateCollection.Empty(name).ApplySnapshot(tampered, id => id.SequenceEqual(keyId) ? keys : null)).Error);
+        }
+    }
+
     private static void AssertSameValueMacs(Dictionary<string, string> theirs, AppStateCollection ours) =>
         Assert.Equal(
             theirs.OrderBy(entry => entry.Key, StringComparer.Ordinal).Select(entry => (entry.Key, entry.Value)),
@@ -195,6 +253,8 @@ public sealed class AppStateInteropTests : IAsyncLifetime
     private sealed record EncodedByBaileys(string Patch, BaileysState State);
 
     private sealed record BaileysMutation(string[] Index, string Data);
+
+    private sealed record SnapshotByBaileys(bool MacMatches, BaileysMutation[] Mutations, ulong Version, string Hash, Dictionary<string, string> ValueMacs);
 
     private sealed record DecodedByBaileys(BaileysMutation[] Mutations, string Hash, Dictionary<string, string> ValueMacs);
 }

@@ -4,7 +4,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { expandAppStateKeys } from 'whatsapp-rust-bridge'
 import { proto } from 'baileys/WAProto/index.js'
 import { LT_HASH_ANTI_TAMPERING } from 'baileys/lib/Utils/lt-hash.js'
-import { decodeSyncdPatch, encodeSyncdPatch } from 'baileys/lib/Utils/chat-utils.js'
+import { decodeSyncdPatch, decodeSyncdSnapshot, encodeSyncdPatch } from 'baileys/lib/Utils/chat-utils.js'
 import { fromB64, toB64 } from './util.mjs'
 
 // Baileys draws each record's IV from node:crypto's randomBytes; Node's documented syncBuiltinESMExports makes a
@@ -79,5 +79,17 @@ export const ops = {
       ({ syncAction, index }) => mutations.push({ index, data: toB64(proto.SyncActionData.encode(syncAction).finish()) }),
       true)
     return { mutations, hash: toB64(next.hash), valueMacs: fromState({ version: 0, ...next }).valueMacs }
+  },
+
+  // Baileys only logs a wrong snapshot MAC (and goes on with the state), so the warning is what tells it apart.
+  'appstate.decodeSnapshot': async ({ snapshot, name, keys }) => {
+    const warnings = []
+    const logger = { warn: (details, message) => warnings.push(message) }
+    const { state, mutationMap } = await decodeSyncdSnapshot(name, proto.SyncdSnapshot.decode(fromB64(snapshot)), keyStore(keys), undefined, true, logger)
+    return {
+      macMatches: warnings.length === 0,
+      mutations: Object.values(mutationMap).map(({ syncAction, index }) => ({ index, data: toB64(proto.SyncActionData.encode(syncAction).finish()) })),
+      ...fromState(state)
+    }
   }
 }
