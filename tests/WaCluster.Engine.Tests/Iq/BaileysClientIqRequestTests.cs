@@ -47,14 +47,14 @@ public sealed class BaileysClientIqRequestTests() : SimulatorConversationTest(se
         var group = Jid.Parse(created.Id);
 
         var metadata = await Node.CallAsync<GroupResult>("sim.groupMetadata", new { id = Client, group = created.Id }, Slow);
-        var query = stanzas.Iqs("w:g2", "query").Last();
+        var query = stanzas.Iqs("w:g2", "query")[^1];
         AssertSameRequest(query, new GroupMetadataSpec(group));
         AssertSameMetadata(metadata, new GroupMetadataSpec(group).Parse(await AnswerToAsync(query)));
 
         foreach (var (action, who) in new[] { ("add", members[2]), ("promote", members[0]), ("demote", members[0]), ("remove", members[1]) })
         {
             var statuses = await Node.CallAsync<ParticipantStatus[]>("sim.group.participants", new { id = Client, group = created.Id, participants = new[] { who.ToString() }, action }, Slow);
-            var sent = stanzas.Iqs("w:g2", action).Last();
+            var sent = stanzas.Iqs("w:g2", action)[^1];
             var spec = new GroupParticipantsSpec(group, [who], action);
             AssertSameRequest(sent, spec);
             // Baileys reports a participant without an error code as status "200".
@@ -70,7 +70,7 @@ public sealed class BaileysClientIqRequestTests() : SimulatorConversationTest(se
             await Node.CallAsync("sim.group.description", new { id = Client, group = created.Id, description }, Slow);
             // Baileys reads the current description id (the change's "prev") from a metadata query it makes first.
             var previous = new GroupMetadataSpec(group).Parse(await AnswerToAsync(stanzas.Iqs("w:g2", "query")[before])).DescriptionId;
-            var sent = stanzas.Iqs("w:g2", "description").Last();
+            var sent = stanzas.Iqs("w:g2", "description")[^1];
             // The new description's id is random by nature (Baileys' generateMessageIDV2); a removal has none.
             var newId = sent.RequireChild("description").GetAttribute("id") ?? "unused";
             AssertSameRequest(sent, new GroupDescriptionSpec(group, description, newId, previous));
@@ -81,7 +81,7 @@ public sealed class BaileysClientIqRequestTests() : SimulatorConversationTest(se
                      (GroupSetting.Locked, "locked"), (GroupSetting.Unlocked, "unlocked") })
         {
             await Node.CallAsync("sim.group.setting", new { id = Client, group = created.Id, setting = name }, Slow);
-            AssertSameRequest(stanzas.Iqs("w:g2", name).Last(), new GroupSettingSpec(group, setting));
+            AssertSameRequest(stanzas.Iqs("w:g2", name)[^1], new GroupSettingSpec(group, setting));
         }
 
         await Node.CallAsync("sim.group.ephemeral", new { id = Client, group = created.Id, seconds = 604800 }, Slow);
@@ -140,7 +140,7 @@ public sealed class BaileysClientIqRequestTests() : SimulatorConversationTest(se
         Assert.Equal(fetched.OrderBy(j => j.ToString()), fetchSpec.Parse(await AnswerToAsync(fetch)).Keys.OrderBy(j => j.ToString()));
 
         var conn = await Node.CallAsync<MediaConnResult>("iq.refreshMediaConn", new { id = Client }, Slow);
-        var mediaConn = stanzas.Iqs("w:m", "media_conn").Last();
+        var mediaConn = stanzas.Iqs("w:m", "media_conn")[^1];
         var mediaSpec = new MediaConnSpec(DateTimeOffset.UtcNow);
         AssertSameRequest(mediaConn, mediaSpec);
         var read = mediaSpec.Parse(await AnswerToAsync(mediaConn));

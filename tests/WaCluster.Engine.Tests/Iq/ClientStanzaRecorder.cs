@@ -20,7 +20,7 @@ public sealed class ClientStanzaRecorder
     {
         lock (_stanzas)
         {
-            return _stanzas.Where(n => n.Tag == "iq" && n.GetAttribute("xmlns") == xmlns && n.Children.FirstOrDefault()?.Tag == child).ToArray();
+            return _stanzas.Where(n => n.Tag == "iq" && n.GetAttribute("xmlns") == xmlns && n.Children.Count > 0 && n.Children[0].Tag == child).ToArray();
         }
     }
 
