@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using WaCluster.Contracts.Proto;
 using WaCluster.Core.Media;
+using WaCluster.Engine.Media;
 using WaMessage = WaCluster.Protocol.Proto.Message;
 using WaMessageKey = WaCluster.Protocol.Proto.MessageKey;
 using WaProtocolMessage = WaCluster.Protocol.Proto.Message.Types.ProtocolMessage;
