@@ -5,6 +5,7 @@ using WaCluster.Core.Events;
 using WaCluster.Core.Media;
 using WaCluster.Core.Messaging;
 using WaCluster.Protocol.Jids;
+using WaCluster.Engine.Media;
 using WaMessage = WaCluster.Protocol.Proto.Message;
 using ContractMediaKind = WaCluster.Contracts.Proto.MediaKind;
 using EngineMediaKind = WaCluster.Core.Media.MediaKind;

@@ -24,10 +24,6 @@ public sealed record OutgoingMedia(MediaKind Kind, Stream Content)
     /// </summary>
     public Func<Stream>? Reopen { get; init; }
 
-    /// <summary>Media read from a file, which can be reopened for re-upload requests while the file is unchanged.</summary>
-    public static OutgoingMedia FromFile(MediaKind kind, string path) =>
-        new(kind, File.OpenRead(path)) { Reopen = () => File.OpenRead(path) };
-
     public string? Mimetype { get; init; }
 
     /// <summary>Caption under an image, video or document.</summary>

@@ -28,13 +28,11 @@ internal static class OutgoingMessage
         var anyPreKey = false;
         foreach (var device in all)
         {
-            var cipher = new SessionCipher(keys, SignalAddresses.Of(device));
-            if (!await cipher.HasOpenSessionAsync().ConfigureAwait(false)) continue; // no bundle: the device cannot be reached now
-            var encrypted = await cipher.EncryptAsync(recipientDevices.Contains(device) ? forRecipient : forOwn).ConfigureAwait(false);
-            anyPreKey |= encrypted.Type == Signal.Messages.SignalMessageType.PreKey;
-            participants.Add(new BinaryNode("to", [("jid", device.ToString())],
-                [new BinaryNode("enc", mediaType is null ? [("v", "2"), ("type", encrypted.WireType)] : [("v", "2"), ("type", encrypted.WireType), ("mediatype", mediaType)],
-                    (ReadOnlyMemory<byte>)encrypted.Body)]));
+            // No bundle: the device cannot be reached now.
+            if (await EncryptForAsync(keys, device, recipientDevices.Contains(device) ? forRecipient : forOwn, ("mediatype", mediaType)).ConfigureAwait(false)
+                is not { } pairwise) continue;
+            anyPreKey |= pairwise.PreKey;
+            participants.Add(new BinaryNode("to", [("jid", device.ToString())], [pairwise.Enc]));
         }
         if (participants.Count == 0) throw new EngineException($"no device of {to} could be reached");
 
@@ -42,6 +40,33 @@ internal static class OutgoingMessage
         // A first message to a device carries our signed device identity so it can check who we are.
         if (anyPreKey && creds.Account is { } account) content.Add(new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account));
         return new BinaryNode("message", [("id", id), ("to", to.ToString()), ("type", stanzaType)], content.ToArray());
+    }
+
+    /// <summary>
+    /// The same message again, same id, for the one <paramref name="device"/> whose retry receipt asked for it (our own
+    /// devices get their device-sent copy for <paramref name="chat"/>); null when no session with it is open.
+    /// </summary>
+    public static async Task<BinaryNode?> ResendAsync(SignalStoreTransaction keys, AuthCreds creds, string id, Jid device, Jid chat, Jid me, Message message,
+        string retryCount)
+    {
+        var ownDevice = device.IsSameUser(me);
+        var content = ownDevice ? DeviceSentCopy(chat, message) : message;
+        if (await EncryptForAsync(keys, device, MessagePadding.Pad(content.ToByteArray()), ("count", retryCount)).ConfigureAwait(false)
+            is not { } pairwise) return null;
+        BinaryNode[] nodes = pairwise.PreKey && creds.Account is { } account
+            ? [pairwise.Enc, new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account)]
+            : [pairwise.Enc];
+        return new BinaryNode("message", [("id", id), ("to", device.ToString()), ("type", "text"), ("recipient", ownDevice ? chat.ToString() : null)], nodes);
+    }
+
+    // The pairwise <enc> of one device, and whether it starts a session (a pre-key message); null without an open session.
+    private static async Task<(BinaryNode Enc, bool PreKey)?> EncryptForAsync(SignalStoreTransaction keys, Jid device, byte[] padded, NodeAttribute extra)
+    {
+        var cipher = new SessionCipher(keys, SignalAddresses.Of(device));
+        if (!await cipher.HasOpenSessionAsync().ConfigureAwait(false)) return null;
+        var encrypted = await cipher.EncryptAsync(padded).ConfigureAwait(false);
+        return (new BinaryNode("enc", [("v", "2"), ("type", encrypted.WireType), extra], (ReadOnlyMemory<byte>)encrypted.Body),
+            encrypted.Type == Signal.Messages.SignalMessageType.PreKey);
     }
 
     /// <summary>What our other devices get of a message we sent to <paramref name="chat"/>.</summary>

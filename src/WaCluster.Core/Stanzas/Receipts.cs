@@ -2,6 +2,7 @@ using System.Globalization;
 using WaCluster.Core.Connection;
 using WaCluster.Core.Creds;
 using WaCluster.Core.Events;
+using WaCluster.Core.Keys;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Crypto;
 using WaCluster.Protocol.Jids;
@@ -22,6 +23,12 @@ public enum ReceiptStatus
 /// status, e.g. retry), every message id it covers, the group member it is from, and when.
 /// </summary>
 public sealed record IncomingReceipt(Jid? From, string Type, ReceiptStatus? Status, IReadOnlyList<string> Ids, Jid? Participant, DateTimeOffset? Timestamp);
+
+/// <summary>
+/// A device could not decrypt our message <see cref="Id"/>: the failing <see cref="Device"/>, the <see cref="Chat"/>
+/// the message belongs to, the attempt <see cref="Count"/>, and the pre-key bundle it sent, if any.
+/// </summary>
+public sealed record IncomingRetryReceipt(string Id, Jid From, Jid Device, Jid Chat, string Count, PreKeyBundle? Bundle);
 
 /// <summary>Receipts both ways: reading the ones we get, building the delivery, read and retry receipts we send.</summary>
 public static class Receipts
@@ -45,6 +52,22 @@ public static class Receipts
         if (receipt.GetChild("list") is { } list) ids.AddRange(list.GetChildren("item").Select(i => i.GetAttribute("id")).OfType<string>());
         DateTimeOffset? timestamp = receipt.TryGetInt64("t", out var t) ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(t, 0, 253402300799)) : null;
         return new IncomingReceipt(receipt.GetJid("from"), type, StatusOf(type), ids, receipt.GetJid("participant"), timestamp);
+    }
+
+    /// <summary>
+    /// Reads a retry receipt to <paramref name="me"/>: from a group it names the failing member as participant; from one
+    /// of our own devices the chat is its <c>recipient</c>. Null without an id or a sender.
+    /// </summary>
+    /// <exception cref="EngineException">A group retry receipt names no participant.</exception>
+    public static IncomingRetryReceipt? ParseRetry(BinaryNode receipt, Jid me)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        if (receipt.GetAttribute("id") is not { } id || receipt.GetJid("from") is not { } from) return null;
+        var (device, chat) = from.IsGroup
+            ? (receipt.GetJid("participant") ?? throw new EngineException($"group retry receipt {id} without a participant"), from)
+            : from.IsSameUser(me) ? (from, receipt.GetJid("recipient") ?? from) : (from, from);
+        var count = receipt.GetChild("retry")?.GetAttribute("count") ?? "1";
+        return new IncomingRetryReceipt(id, from, device, chat, count, KeyBundles.FromRetryReceipt(receipt));
     }
 
     /// <summary>The delivery receipt for a decrypted message: to the sender's user, or to the group naming the author.</summary>

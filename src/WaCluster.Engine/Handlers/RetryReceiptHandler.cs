@@ -1,14 +1,11 @@
-using WaCluster.Core;
 using WaCluster.Core.Events;
 using WaCluster.Core.Iq;
-using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Connection;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Signal.Keys;
-using WaCluster.Signal.Messages;
 using WaCluster.Signal.Sessions;
 using WaCluster.Signal.Stores;
 
@@ -25,24 +22,20 @@ internal sealed class RetryReceiptHandler(AccountEngine engine)
     public async Task HandleAsync(ConnectionSession session, BinaryNode receipt, CancellationToken cancellationToken)
     {
         await session.SendAsync(StanzaAcks.For(receipt, engine.Creds.Me?.Id), cancellationToken).ConfigureAwait(false);
-        var id = receipt.GetAttribute("id");
-        if (id is null || receipt.GetJid("from") is not { } from || engine.Creds.Me is not { } contact) return;
-        engine.Emit(new RetryReceiptReceived(id, from));
+        if (engine.Creds.Me is not { } contact) return;
         var me = Jid.Parse(contact.Id);
-        // The failing device, and the chat the message belongs to.
-        var (device, chat) = from.IsGroup
-            ? (receipt.GetJid("participant") ?? throw new EngineException($"group retry receipt {id} without a participant"), from)
-            : from.IsSameUser(me) ? (from, receipt.GetJid("recipient") ?? from) : (from, from);
+        if (Receipts.ParseRetry(receipt, me) is not { } retry) return;
+        engine.Emit(new RetryReceiptReceived(retry.Id, retry.From));
+        var (id, device, chat) = (retry.Id, retry.Device, retry.Chat);
         // The device may be new or re-installed: its user's device list is fetched again on the next send.
         if (!device.IsGroup) engine.DeviceLists.Invalidate(device);
         if (device.IsGroup || device == me || !engine.RecentSent.TryGet(chat, id, out var message)) return;
-        var count = receipt.GetChild("retry")?.GetAttribute("count") ?? "1";
         await engine.SignalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var transaction = new SignalStoreTransaction(engine.KeyStore);
             var address = SignalAddresses.Of(device);
-            if (KeyBundles.FromRetryReceipt(receipt) is { } bundle)
+            if (retry.Bundle is { } bundle)
             {
                 await new SessionBuilder(transaction, address).ProcessBundleAsync(bundle).ConfigureAwait(false);
             }
@@ -50,33 +43,24 @@ internal sealed class RetryReceiptHandler(AccountEngine engine)
             {
                 await DeviceSessions.EnsureAsync(transaction, [device], missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken))
                     .ConfigureAwait(false);
-                // Without a bundle the device cannot be reached now.
-                if (!await new SessionCipher(transaction, address).HasOpenSessionAsync().ConfigureAwait(false)) return;
             }
+            // Without a session (no bundle came or was fetched) the device cannot be reached now.
             BinaryNode resend;
             if (chat.IsGroup)
             {
+                if (!await new SessionCipher(transaction, address).HasOpenSessionAsync().ConfigureAwait(false)) return;
                 var result = await GroupOutgoingMessage.EncryptAsync(transaction, engine.Creds, id, chat, me, message, [device], _ => NoBundles(), "text", null,
-                    retryCount: count).ConfigureAwait(false);
+                    retryCount: retry.Count).ConfigureAwait(false);
                 // Addressed to the group but for this device alone: the other members already read it.
                 resend = new BinaryNode(result.Stanza.Tag, [.. result.Stanza.Attributes, ("participant", device.ToString())], [.. result.Stanza.Children]);
             }
+            else if (await OutgoingMessage.ResendAsync(transaction, engine.Creds, id, device, chat, me, message, retry.Count).ConfigureAwait(false) is { } pairwise)
+            {
+                resend = pairwise;
+            }
             else
             {
-                var ownDevice = device.IsSameUser(me);
-                var content = ownDevice ? OutgoingMessage.DeviceSentCopy(chat, message) : message;
-                var encrypted = await new SessionCipher(transaction, address).EncryptAsync(MessagePadding.Pad(Google.Protobuf.MessageExtensions.ToByteArray(content)))
-                    .ConfigureAwait(false);
-                var nodes = new List<BinaryNode>
-                {
-                    new("enc", [("v", "2"), ("type", encrypted.WireType), ("count", count)], (ReadOnlyMemory<byte>)encrypted.Body),
-                };
-                if (encrypted.Type == SignalMessageType.PreKey && engine.Creds.Account is { } account)
-                {
-                    nodes.Add(new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account));
-                }
-                resend = new BinaryNode("message", [("id", id), ("to", device.ToString()), ("type", "text"), ("recipient", ownDevice ? chat.ToString() : null)],
-                    nodes.ToArray());
+                return;
             }
             await engine.CommitAsync("message resent", engine.Creds, transaction, cancellationToken).ConfigureAwait(false);
             await session.SendAsync(resend, cancellationToken).ConfigureAwait(false);

@@ -26,13 +26,16 @@ internal sealed record StanzaRoute(string Name, Dispatch Mode, Func<ConnectionSe
 /// </summary>
 internal static class StanzaTable
 {
-    public static StanzaRouter<StanzaRoute> For(AccountEngine engine)
+    public static StanzaRouter<StanzaRoute> For(AccountEngine engine) => new(Entries(engine));
+
+    /// <summary>The entries of the table, each key once (the router refuses a key twice).</summary>
+    public static IReadOnlyList<(StanzaKey Key, StanzaRoute Route)> Entries(AccountEngine engine)
     {
         var iq = new IqHandler(engine);
         var ib = new InfoBroadcastHandler(engine);
         var ackOnly = new AckOnlyHandler(engine);
         var presence = new PresenceHandler(engine);
-        return new StanzaRouter<StanzaRoute>(
+        return
         [
             Entry("iq", "pair-device", Dispatch.Inline, IqHandler.OnPairDeviceAsync),
             Entry("iq", "pair-success", Dispatch.Inline, iq.OnPairSuccessAsync),
@@ -56,6 +59,8 @@ internal static class StanzaTable
             // Answering re-uploads the media and may need a media_conn answer.
             Entry("receipt", "server-error", Dispatch.Beside, new MediaRetryRequestHandler(engine).HandleAsync, "media re-upload request"),
             Entry("ack", "message", Dispatch.Inline, new MessageAckHandler(engine).HandleAsync),
+            // Acks of our receipts and notification acks only confirm the server has them: nothing waits for them.
+            Entry("ack", null, Dispatch.Inline, static (_, _, _) => Task.CompletedTask, "other ack"),
             Entry("notification", "w:gp2", Dispatch.Inline, new GroupNotificationHandler(engine).HandleAsync),
             Entry("notification", "devices", Dispatch.Inline, new DevicesNotificationHandler(engine).HandleAsync),
             Entry("notification", "encrypt", Dispatch.Inline, new PreKeyNotificationHandler(engine, ackOnly).HandleAsync),
@@ -66,7 +71,7 @@ internal static class StanzaTable
             Entry("call", null, Dispatch.Inline, ackOnly.HandleAsync),
             Entry("presence", null, Dispatch.Inline, presence.HandleAsync),
             Entry("chatstate", null, Dispatch.Inline, presence.HandleAsync),
-        ]);
+        ];
     }
 
     // A failure beside the read loop is reported under the handler's name: its key, or what it does.

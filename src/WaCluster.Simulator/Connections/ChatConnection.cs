@@ -67,14 +67,18 @@ public sealed partial class ChatConnection
     public TransportCounters Counters => _decoder.Counters;
 
     /// <summary>Queues a node for the client; ignored once the connection is closing.</summary>
+    /// <exception cref="SimulatorException">The node is of no kind in <see cref="OutboundStanzas"/>.</exception>
     public void Send(BinaryNode node)
     {
+        OutboundStanzas.Require(node);
         if (_outbound.Writer.TryWrite(new Outbound(node, CloseAfter: false))) _simulator.Counters.StanzaOut();
     }
 
     /// <summary>Sends <paramref name="node"/> (a stream error, typically) as the last stanza, then closes.</summary>
+    /// <exception cref="SimulatorException">The node is of no kind in <see cref="OutboundStanzas"/>.</exception>
     public void SendAndClose(BinaryNode node)
     {
+        OutboundStanzas.Require(node);
         if (_outbound.Writer.TryWrite(new Outbound(node, CloseAfter: true))) _simulator.Counters.StanzaOut();
         _outboundClosed = true;
         _outbound.Writer.TryComplete();

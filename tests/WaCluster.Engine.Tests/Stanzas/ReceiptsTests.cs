@@ -1,3 +1,4 @@
+using WaCluster.Core;
 using WaCluster.Core.Events;
 using WaCluster.Core.Stanzas;
 using WaCluster.Protocol.Binary;
@@ -46,5 +47,27 @@ public sealed class ReceiptsTests
         Assert.Equal(("123-456@g.us", "15550002@s.whatsapp.net"), (group["to"], group["participant"]));
         var read = Receipts.Read(new WaMessageKey(Jid.Parse("123-456@g.us"), false, "g1", Jid.Parse("15550002@s.whatsapp.net")));
         Assert.Equal(("g1", "123-456@g.us", "read", "15550002@s.whatsapp.net"), (read["id"], read["to"], read["type"], read["participant"]));
+    }
+
+    [Fact]
+    public void A_retry_receipt_names_the_failing_device_and_the_chat_of_the_message()
+    {
+        var me = Jid.Parse("15550001111:7@s.whatsapp.net");
+        BinaryNode[] retry = [new BinaryNode("retry", [("count", "2")])];
+
+        var peer = Receipts.ParseRetry(new BinaryNode("receipt", [("id", "m1"), ("from", "15550002222:3@s.whatsapp.net"), ("type", "retry")], retry), me)!;
+        Assert.Equal(("m1", Jid.Parse("15550002222:3@s.whatsapp.net"), Jid.Parse("15550002222:3@s.whatsapp.net"), "2"), (peer.Id, peer.Device, peer.Chat, peer.Count));
+        Assert.Null(peer.Bundle);
+
+        var member = Receipts.ParseRetry(new BinaryNode("receipt",
+            [("id", "m2"), ("from", "120363000000000001@g.us"), ("participant", "15550003333:1@s.whatsapp.net"), ("type", "retry")]), me)!;
+        Assert.Equal((Jid.Parse("15550003333:1@s.whatsapp.net"), Jid.Parse("120363000000000001@g.us"), "1"), (member.Device, member.Chat, member.Count));
+
+        var ownDevice = Receipts.ParseRetry(new BinaryNode("receipt",
+            [("id", "m3"), ("from", "15550001111:2@s.whatsapp.net"), ("recipient", "15550002222@s.whatsapp.net"), ("type", "retry")], retry), me)!;
+        Assert.Equal((Jid.Parse("15550001111:2@s.whatsapp.net"), Jid.Parse("15550002222@s.whatsapp.net")), (ownDevice.Device, ownDevice.Chat));
+
+        Assert.Null(Receipts.ParseRetry(new BinaryNode("receipt", [("from", "15550002222:3@s.whatsapp.net"), ("type", "retry")]), me));
+        Assert.Throws<EngineException>(() => Receipts.ParseRetry(new BinaryNode("receipt", [("id", "m4"), ("from", "120363000000000001@g.us"), ("type", "retry")]), me));
     }
 }
