@@ -15,6 +15,9 @@ namespace WaCluster.Node.Hosting;
 /// <list type="bullet">
 /// <item>Akka.Persistence.Sql's WriteFinished, piped by the journal to itself, carries the write's Task: the copy
 /// throws, Akka drops the message and every later write of that journal stalls.</item>
+/// <item>Akka.Persistence's Desequenced, which the journal sends itself to answer writers in order, carries the
+/// write's outcome; a failed write's exception does not survive the JSON copy, Akka drops the message, and the
+/// writer never learns its write failed: the account waits for it for ever (seen under load in the failover proof).</item>
 /// <item>Akka.DistributedData's ReadRepair, sent by a read aggregator to its parent replicator, is not one of
 /// DData's replicator messages, so DData's serializer does not cover it, and JSON cannot enumerate the immutable
 /// pruning map inside it: the copy throws and the repair is dropped.</item>
@@ -36,6 +39,7 @@ public sealed class LocalOnlyMessageSerializer(ExtendedActorSystem system) : Ser
     public static readonly IReadOnlyList<string> LocalOnlyTypes =
     [
         "Akka.Persistence.Sql.Journal.Types.WriteFinished, Akka.Persistence.Sql",
+        "Akka.Persistence.Journal.AsyncWriteJournal+Desequenced, Akka.Persistence",
         "Akka.DistributedData.Internal.ReadRepair, Akka.DistributedData",
         "Akka.Cluster.ClusterEvent+IClusterDomainEvent, Akka.Cluster",
     ];
