@@ -42,7 +42,8 @@ public sealed record EngineOptions
 
     /// <summary>
     /// The host announces received messages itself, from the state changes it journals (each carries the messages it
-    /// made durable): the engine then emits no <see cref="Core.Events.MessagesUpsert"/>, so they are not announced twice.
+    /// made durable): the engine then emits no <see cref="Core.Events.MessagesUpsert"/>, nor the reactions and message
+    /// updates (edits, revokes) those messages carry, so that no fact reaches subscribers twice.
     /// </summary>
     public bool HostAnnouncesReceivedMessages { get; init; }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Google.Protobuf;
 using WaCluster.Actors.Commands;
 using WaCluster.Contracts;
@@ -120,7 +121,12 @@ internal sealed partial class EngineConnection
     /// <summary>Engine events subscribers care about beyond messages (which travel with their state change).</summary>
     private void ForwardEvent(EngineEvent engineEvent, IActorRef account, IActorRef self)
     {
-        foreach (var published in PublishedEvents.From(_context.AccountId, engineEvent))
+        if (PublishedEvents.From(_context.AccountId, engineEvent) is not { } events)
+        {
+            _log.Warning("Engine event {0} of {1} has no contract event: not published", engineEvent.Name, _context.AccountId);
+            return;
+        }
+        foreach (var published in events)
         {
             account.Tell(published, self);
         }

@@ -40,7 +40,8 @@ internal sealed partial class EngineConnection : ReceiveActor
     {
         _transports = transports;
         _context = context;
-        _options = options;
+        // The account publishes received messages from its journal writes: the engine must not announce them again.
+        _options = options with { HostAnnouncesReceivedMessages = true };
         _persistTimeout = persistTimeout;
 
         Receive<EngineReady>(ready => _engine = ready.Engine);

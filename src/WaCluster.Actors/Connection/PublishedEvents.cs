@@ -13,7 +13,7 @@ namespace WaCluster.Actors.Connection;
 /// </summary>
 internal static class PublishedEvents
 {
-    public static IEnumerable<IAccountEvent> From(string accountId, EngineEvent engineEvent) => engineEvent switch
+    public static IEnumerable<IAccountEvent>? From(string accountId, EngineEvent engineEvent) => engineEvent switch
     {
         MessagesUpdate updates => updates.Updates
             .Where(update => update.Key.FromMe && update.Status is not null)
@@ -64,7 +64,26 @@ internal static class PublishedEvents
             Presence = pair.Value.LastKnownPresence,
             LastSeenUnixSeconds = pair.Value.LastSeen?.ToUnixTimeSeconds() ?? 0,
         }),
-        _ => [],
+        ContactsUpsert contacts =>
+        [
+            new ContactsChanged
+            {
+                AccountId = accountId,
+                Contacts =
+                {
+                    contacts.Contacts.Select(contact => new ContactSeen
+                    {
+                        Jid = contact.Id.ToString(), PushName = contact.Notify ?? "", LidJid = contact.Lid?.ToString() ?? "",
+                    }),
+                },
+            },
+        ],
+        // Measured, not published: server acks and retry receipts feed the metrics, errors the log (EngineConnection);
+        // received messages, reactions, edits and revokes reach subscribers from the account's journal writes (the
+        // hosted engine does not emit them); QR and connection news travel as Link* messages.
+        MessageServerAck or RetryReceiptSent or RetryReceiptReceived or EngineError or ConnectionUpdate => [],
+        // A kind of event this table does not know yet: the caller reports it rather than drop it unseen.
+        _ => null,
     };
 
     // One groups.update may name several changes: each kind becomes its own event.

@@ -56,6 +56,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("e-status", typeof(MessageStatusChanged), MessageStatusChanged.Parser),
         ("e-group", typeof(GroupChanged), GroupChanged.Parser),
         ("e-presence", typeof(PresenceChanged), PresenceChanged.Parser),
+        ("e-contacts", typeof(ContactsChanged), ContactsChanged.Parser),
         ("l-state", typeof(LinkStateChanged), LinkStateChanged.Parser),
         ("l-state-ok", typeof(LinkStatePersisted), LinkStatePersisted.Parser),
         ("l-send", typeof(LinkSend), LinkSend.Parser),

@@ -52,10 +52,10 @@ internal sealed class ConnectionSession(AccountEngine engine)
         }, _stop.Token);
     }
 
-    /// <summary>Announces received messages, or holds them until the offline burst ends; not when the host announces them.</summary>
+    /// <summary>Announces received messages, or holds them until the offline burst ends.</summary>
     public void Publish(IReadOnlyList<ReceivedMessage> messages)
     {
-        if (messages.Count == 0 || engine.Options.HostAnnouncesReceivedMessages) return;
+        if (messages.Count == 0) return;
         if (!_burst.TryHold(messages)) engine.Emit(new MessagesUpsert(messages));
     }
 

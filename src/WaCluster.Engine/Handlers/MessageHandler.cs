@@ -47,8 +47,12 @@ internal sealed class MessageHandler(AccountEngine engine)
                 var transaction = new SignalStoreTransaction(engine.KeyStore);
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
                 await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
-                session.Publish(messages);
-                AnnounceChanges(messages);
+                if (!engine.Options.HostAnnouncesReceivedMessages)
+                {
+                    // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
+                    session.Publish(messages);
+                    AnnounceChanges(messages);
+                }
                 engine.LearnContacts(messages.Where(m => !m.Key.FromMe && m.PushName is { Length: > 0 }).Select(m => new ContactInfo(m.Sender, Notify: m.PushName)));
             }
             await session.SendAsync(Receipts.Delivery(stanza), cancellationToken).ConfigureAwait(false);

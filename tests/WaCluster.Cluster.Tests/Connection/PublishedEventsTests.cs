@@ -1,0 +1,51 @@
+using System.Runtime.CompilerServices;
+using WaCluster.Actors.Connection;
+using WaCluster.Contracts.Proto;
+using WaCluster.Core.Events;
+using WaCluster.Protocol.Jids;
+
+namespace WaCluster.Cluster.Tests.Connection;
+
+/// <summary>What the engine reports reaches subscribers as a contract event, or is named as not published, never dropped unseen.</summary>
+[Trait("Proof", "cluster-engine")]
+public sealed class PublishedEventsTests
+{
+    [Fact]
+    public void Contacts_the_engine_learns_are_published_with_push_name_and_lid()
+    {
+        var upsert = new ContactsUpsert(
+        [
+            new ContactInfo(Jid.Parse("15550001111@s.whatsapp.net"), Notify: "Alice", Lid: Jid.Parse("123456789012345@lid")),
+            new ContactInfo(Jid.Parse("15550002222@s.whatsapp.net")),
+        ]);
+
+        var published = Assert.IsType<ContactsChanged>(Assert.Single(PublishedEvents.From("shop1", upsert)!));
+
+        Assert.Equal("shop1", published.AccountId);
+        Assert.Equal(["15550001111@s.whatsapp.net", "15550002222@s.whatsapp.net"], published.Contacts.Select(c => c.Jid));
+        Assert.Equal(["Alice", ""], published.Contacts.Select(c => c.PushName));
+        Assert.Equal(["123456789012345@lid", ""], published.Contacts.Select(c => c.LidJid));
+    }
+
+    [Fact]
+    public void Every_kind_of_engine_event_is_known_to_the_table()
+    {
+        var kinds = typeof(EngineEvent).Assembly.GetTypes()
+            .Where(type => type.IsSubclassOf(typeof(EngineEvent)) && !type.IsAbstract).ToList();
+        Assert.NotEmpty(kinds);
+        foreach (var kind in kinds)
+        {
+            // Only whether the table has an arm for the kind matters here; an empty instance may fail inside that arm.
+            var empty = (EngineEvent)RuntimeHelpers.GetUninitializedObject(kind);
+            var known = true;
+            try
+            {
+                known = PublishedEvents.From("shop1", empty) is not null;
+            }
+            catch (Exception e) when (e is NullReferenceException or ArgumentNullException)
+            {
+            }
+            Assert.True(known, $"{kind.Name} is neither published nor named as not published");
+        }
+    }
+}
