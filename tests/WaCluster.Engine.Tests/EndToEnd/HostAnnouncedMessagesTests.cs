@@ -23,7 +23,7 @@ public sealed class HostAnnouncedMessagesTests() : SimulatorConversationTest(see
         // Our delivery receipts reach Baileys (DELIVERY_ACK, 3): each message was journaled before its receipt left.
         Assert.All(await Node.CallAsync<int[]>("sim.waitStatus", new { id = "bob", messageIds = fromBob }, Slow), s => Assert.True(s >= 3));
         // A reaction and an edit are messages too: journaled like the texts, announced by the host only.
-        var reaction = await Node.CallAsync<string>("sim.sendKind", new { id = "bob", to = paired.Account.Jid, kind = "reaction", text = "👍", targetId = fromBob[0] }, Slow);
+        var reaction = await Node.CallAsync<string>("sim.sendKind", new { id = "bob", to = paired.Account.Jid, kind = "reaction", text = "👍", targetId = fromBob[0], fromMe = true }, Slow);
         var edit = await Node.CallAsync<string>("sim.sendKind", new { id = "bob", to = paired.Account.Jid, kind = "edit", text = "edited", targetId = fromBob[1], fromMe = true }, Slow);
         await Eventually.UntilAsync(() => journal.Received.Count == 4, TimeSpan.FromSeconds(30), () => $"4 messages journaled (has {journal.Received.Count})");
         Assert.Equal([.. fromBob, reaction, edit], journal.Received.Select(m => m.Key.Id));
