@@ -7,6 +7,7 @@ using WaCluster.Client;
 using WaCluster.Cluster.Tests.Failover;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Cluster.Tests.Client;
 
@@ -35,12 +36,13 @@ public sealed class SiblingServiceTests
         using var subscription = cluster.Subscribe("sibling-1", events.Enqueue);
         // Pub-sub is at most once: wait until the node's mediator has heard of the sibling's subscription.
         var nodeMediator = DistributedPubSub.Get(nodes.ActorSystemOf(0)).Mediator;
-        await WaitUntil(async () => (await nodeMediator.Ask<CurrentTopics>(GetTopics.Instance, Slow)).Topics.Contains(Topics.ForAccount("sibling-1")));
+        await Eventually.UntilAsync(async () => (await nodeMediator.Ask<CurrentTopics>(GetTopics.Instance, Slow)).Topics.Contains(Topics.ForAccount("sibling-1")),
+            Slow, "the node knows the sibling's subscription");
 
         await cluster.StartAccountAsync("sibling-1");
         // The node's stand-in connection persists creds as an engine does after pairing; the account says it connects.
-        await WaitUntil(() => Task.FromResult(events.OfType<ConnectionChanged>().Any(changed => changed.Connection == ConnectionState.Connecting)));
-        await WaitUntil(async () => (await cluster.GetStatusAsync("sibling-1")).HasCreds);
+        await Eventually.UntilAsync(() => events.OfType<ConnectionChanged>().Any(changed => changed.Connection == ConnectionState.Connecting), Slow, "the account connecting");
+        await Eventually.UntilAsync(async () => (await cluster.GetStatusAsync("sibling-1")).HasCreds, Slow, "the account holding creds");
 
         await cluster.SendTextAsync("sibling-1", "sibling-msg-1", "15550009999@s.whatsapp.net", "from a sibling");
         var status = await cluster.GetStatusAsync("sibling-1");
@@ -49,16 +51,6 @@ public sealed class SiblingServiceTests
             () => cluster.SendTextAsync("sibling-1", "no spaces allowed", "15550009999@s.whatsapp.net", "x"));
         Assert.Equal(RejectionReason.Invalid, refused.Rejection.Reason);
         Assert.All(events, accountEvent => Assert.Equal("sibling-1", accountEvent.AccountId));
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Slow;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition never held");
-            await Task.Delay(50);
-        }
     }
 
     private static int FreePort()

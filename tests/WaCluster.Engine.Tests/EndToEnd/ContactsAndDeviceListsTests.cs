@@ -2,6 +2,7 @@ using WaCluster.Core.Events;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
+using WaCluster.TestSupport;
 
 namespace WaCluster.Engine.Tests.EndToEnd;
 
@@ -39,7 +40,8 @@ public sealed class ContactsAndDeviceListsTests() : SimulatorConversationTest(se
         }, Slow);
         Assert.Equal(bob.Jid, (await Host.Simulator.ScanAsync(start.Qr, bob.Phone).WaitAsync(Slow)).Jid);
         await Node.CallAsync("sim.waitOpen", new { id = "bob2", opens = 1 }, Slow);
-        await WaitAsync(() => wire.Sent.Any(n => n.Tag == "ack" && n.GetAttribute("class") == "notification" && n.GetAttribute("type") == "devices"));
+        await Eventually.UntilAsync(() => wire.Sent.Any(n => n.Tag == "ack" && n.GetAttribute("class") == "notification" && n.GetAttribute("type") == "devices"),
+            TimeSpan.FromSeconds(30), "the devices notification acked");
         var toBoth = await ours.SendTextAsync(bobJid, "to both devices");
         Assert.Equal((toBoth, "to both devices"), (await Node.CallAsync<Received[]>("sim.waitReceived", new { id = "bob2", count = 1 }, Slow))
             .Select(r => (r.Id, r.Text)).Single());
@@ -63,15 +65,6 @@ public sealed class ContactsAndDeviceListsTests() : SimulatorConversationTest(se
         Assert.Equal([new ContactInfo(bobJid), new ContactInfo(bobJid, Lid: lid), new ContactInfo(bobJid, "bob", lid)], contacts);
 
         await paired.StopAsync();
-    }
-
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        for (var waited = 0; !condition(); waited += 50)
-        {
-            if (waited > 30_000) throw new Xunit.Sdk.XunitException("timed out waiting for the devices notification");
-            await Task.Delay(50);
-        }
     }
 
     private static bool IsDeviceQuery(BinaryNode node) =>
