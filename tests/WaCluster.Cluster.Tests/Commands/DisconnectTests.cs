@@ -37,11 +37,11 @@ public sealed class DisconnectTests(CommandsCluster cluster) : IClassFixture<Com
         Assert.Equal(1, cluster.Simulator.Simulator.PendingCounts()[account.DeviceJid!]);
 
         // The later ConnectAccount proves the restart connected nothing: its connection is the only one since the
-        // restart (one login, one Connecting then Connected), and nothing came before it.
+        // restart (one login; waiting for a slot, connecting, connected once each), and nothing came before it.
         await cluster.Accounts.ConnectAccountAsync("quiet");
         await cluster.Events.NextAsync<ConnectionChanged>("quiet", c => c.Connection == ConnectionState.Connected);
         Assert.Equal(logins + 1, Counters.Logins);
-        Assert.Equal([ConnectionState.Connecting, ConnectionState.Connected],
+        Assert.Equal([ConnectionState.WaitingForSlot, ConnectionState.Connecting, ConnectionState.Connected],
             QuietConnectionChanges().Skip(beforeConnect.Count).Select(c => c.Connection).Where(c => c != ConnectionState.Disconnected));
         Assert.Equal("while away", (await cluster.Events.NextAsync<MessageReceived>("quiet")).Text);
         Assert.Empty(cluster.Events.All.OfType<QrCodeIssued>());

@@ -37,7 +37,7 @@ public sealed class OutboxTests(ITestOutputHelper output) : EngineAccountFixture
         await StopAndWait(alice);
         Simulator.Simulator.SetFaults(aliceInfo.DeviceJid!, withholdAcks: false);
         var again = Sys.ActorOf(EngineAccountProps("outbox-alice"));
-        var completed = (SendCompleted)await Events.FishForMessageAsync(message => message is SendCompleted, Slow);
+        var completed = (SendCompleted)await Events.FishForMessageAsync(message => message is SendCompleted { AccountId: "outbox-alice" }, Slow);
         Assert.Equal(("outbox-alice", "once-1", 0), (completed.AccountId, completed.MessageId, completed.ErrorCode));
         again.Tell(new GetAccountStatus { AccountId = "outbox-alice" });
         Assert.Equal(0, (await ExpectMsgAsync<AccountStatus>()).PendingSends);
