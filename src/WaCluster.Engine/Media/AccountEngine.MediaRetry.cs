@@ -26,8 +26,13 @@ public sealed partial class AccountEngine
 
     private SentMediaStore? _sentMedia;
 
+    private int _reuploadRequestsWaiting;
+
     /// <summary>Our re-upload requests waiting for the holder's answer, by message id.</summary>
     internal ConcurrentDictionary<string, TaskCompletionSource<MediaRetryNodes.ReceivedAnswer>> PendingReuploads => _pendingReuploads;
+
+    /// <summary>Re-upload requests for our media now waiting on an upload under way (read by tests that prove requests share one).</summary>
+    internal int ReuploadRequestsWaiting => Volatile.Read(ref _reuploadRequestsWaiting);
 
     /// <summary>Our media messages whose content we can reopen for a re-upload.</summary>
     internal SentMediaStore SentMedia => LazyInitializer.EnsureInitialized(ref _sentMedia, () => new SentMediaStore());
@@ -92,12 +97,14 @@ public sealed partial class AccountEngine
             await using var content = media.Reopen();
             return await Media.ReuploadAsync(content, media, cancellationToken).ConfigureAwait(false);
         }));
+        Interlocked.Increment(ref _reuploadRequestsWaiting);
         try
         {
             return await upload.Value.ConfigureAwait(false);
         }
         finally
         {
+            Interlocked.Decrement(ref _reuploadRequestsWaiting);
             _reuploadsInFlight.TryRemove(KeyValuePair.Create(sent, upload));
         }
     }

@@ -57,18 +57,40 @@ public abstract class AccountActorFixture : Akka.TestKit.Xunit2.TestKit
         await ExpectTerminatedAsync(actor);
     }
 
-    /// <summary>Runs <paramref name="execution"/> with every journal write ending as <paramref name="outcome"/>, then lets writes pass again.</summary>
+    /// <summary>
+    /// Runs <paramref name="execution"/> with every journal write ending as <paramref name="outcome"/> and waits until
+    /// the journal has decided one write so, then lets writes pass again.
+    /// </summary>
     protected async Task WithJournalWrite(WriteOutcome outcome, Func<Task> execution)
     {
-        FaultableJournal.OnWrite(Sys, outcome);
+        var decided = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        FaultableJournal.OnWrite(Sys, _ =>
+        {
+            decided.TrySetResult();
+            return Task.FromResult(outcome);
+        });
         try
         {
             await execution();
+            await decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
         finally
         {
             FaultableJournal.PassAll(Sys);
         }
+    }
+
+    /// <summary>The messages <paramref name="probe"/> gets before the first that matches <paramref name="last"/>.</summary>
+    protected static async Task<List<object>> ReceivedBeforeAsync(TestProbe probe, Func<object, bool> last)
+    {
+        var before = new List<object>();
+        await probe.FishForMessageAsync(message =>
+        {
+            if (last(message)) return true;
+            before.Add(message);
+            return false;
+        });
+        return before;
     }
 
     /// <summary>Sends <paramref name="message"/> to the account from its current connection, once it has opened one.</summary>

@@ -31,18 +31,29 @@ public sealed class DisconnectTests(CommandsCluster cluster) : IClassFixture<Com
         await cluster.RestartNodeAsync();
         var status = await cluster.Accounts.GetStatusAsync("quiet");
         Assert.Equal((ConnectionState.Disconnected, true), (status.Connection, status.HasCreds));
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.DoesNotContain(cluster.Events.All.OfType<ConnectionChanged>(), c => c.AccountId == "quiet" && c.Connection != ConnectionState.Disconnected);
+        var beforeConnect = QuietConnectionChanges();
+        Assert.DoesNotContain(beforeConnect, c => c.Connection != ConnectionState.Disconnected);
         Assert.Equal((logins, open - 1), (Counters.Logins, Counters.ConnectionsOpen));
         Assert.Equal(1, cluster.Simulator.Simulator.PendingCounts()[account.DeviceJid!]);
 
+        // The later ConnectAccount proves the restart connected nothing: its connection is the only one since the
+        // restart (one login; waiting for a slot, connecting, connected once each), and nothing came before it.
         await cluster.Accounts.ConnectAccountAsync("quiet");
         await cluster.Events.NextAsync<ConnectionChanged>("quiet", c => c.Connection == ConnectionState.Connected);
+        Assert.Equal(logins + 1, Counters.Logins);
+        Assert.Equal([ConnectionState.WaitingForSlot, ConnectionState.Connecting, ConnectionState.Connected],
+            QuietConnectionChanges().Skip(beforeConnect.Count).Select(c => c.Connection).Where(c => c != ConnectionState.Disconnected));
         Assert.Equal("while away", (await cluster.Events.NextAsync<MessageReceived>("quiet")).Text);
         Assert.Empty(cluster.Events.All.OfType<QrCodeIssued>());
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Single(cluster.Events.All.OfType<MessageReceived>(), m => m.AccountId == "quiet");
+        // A message sent after it comes after any second copy of it: once that one is in, "while away" arrived once.
+        await cluster.Simulator.Simulator.PhoneSendTextAsync(sender.Phone, account.Jid, "after the reconnect");
+        Assert.Equal("after the reconnect", (await cluster.Events.NextAsync<MessageReceived>("quiet", m => m.Text == "after the reconnect")).Text);
+        Assert.Single(cluster.Events.All.OfType<MessageReceived>(), m => m.AccountId == "quiet" && m.Text == "while away");
+        Assert.Equal(2, cluster.Events.All.OfType<MessageReceived>().Count(m => m.AccountId == "quiet"));
     }
+
+    private List<ConnectionChanged> QuietConnectionChanges() =>
+        [.. cluster.Events.All.OfType<ConnectionChanged>().Where(c => c.AccountId == "quiet")];
 
     // The socket closes asynchronously after the reply: wait until the simulator has one connection less.
     private Task WaitForOpenConnectionsAsync(long count) =>

@@ -16,7 +16,7 @@ public sealed class OutboxTests(ITestOutputHelper output) : EngineAccountFixture
     public async Task A_send_crashed_before_its_server_ack_is_resent_with_its_id_and_received_once()
     {
         var (alice, aliceInfo) = await PairedAccountAsync("outbox-alice", "15550003201");
-        var (_, bobInfo) = await PairedAccountAsync("outbox-bob", "15550003202");
+        var (bob, bobInfo) = await PairedAccountAsync("outbox-bob", "15550003202");
 
         // The server relays Alice's message but its ack never reaches her.
         Simulator.Simulator.SetFaults(aliceInfo.DeviceJid!, withholdAcks: true);
@@ -24,25 +24,46 @@ public sealed class OutboxTests(ITestOutputHelper output) : EngineAccountFixture
         await ExpectMsgAsync<CommandAccepted>(accepted => accepted.ReferenceId == "once-1");
         var received = await NextTextAsync("outbox-bob");
         Assert.Equal(("once-1", "only once"), (received.MessageId, received.Text));
-        await Task.Delay(500);
+        // Bob answers: on Alice's connection his message comes after the server's ack of hers would have, and her
+        // engine handles an ack before the messages after it. Once his message is in, no ack completed her send.
+        bob.Tell(new SendText { AccountId = "outbox-bob", MessageId = "reply-1", ToJid = aliceInfo.Jid, Text = "got it" });
+        await ExpectMsgAsync<CommandAccepted>(accepted => accepted.ReferenceId == "reply-1");
+        var beforeReply = await EventsUntilAsync(message => message is MessageReceived { AccountId: "outbox-alice", MessageId: "reply-1" });
         alice.Tell(new GetAccountStatus { AccountId = "outbox-alice" });
         Assert.Equal(1, (await ExpectMsgAsync<AccountStatus>()).PendingSends);
-        Assert.DoesNotContain(Events.ReceiveWhile<object>(TimeSpan.FromMilliseconds(200), message => message), message => message is SendCompleted);
+        Assert.DoesNotContain(beforeReply, message => message is SendCompleted { AccountId: "outbox-alice" });
 
         // Alice's node dies; she comes back from the journal and sends the intent again, with the same id.
         await StopAndWait(alice);
         Simulator.Simulator.SetFaults(aliceInfo.DeviceJid!, withholdAcks: false);
         var again = Sys.ActorOf(EngineAccountProps("outbox-alice"));
-        var completed = (SendCompleted)await Events.FishForMessageAsync(message => message is SendCompleted, Slow);
+        var completed = (SendCompleted)await Events.FishForMessageAsync(message => message is SendCompleted { AccountId: "outbox-alice" }, Slow);
         Assert.Equal(("outbox-alice", "once-1", 0), (completed.AccountId, completed.MessageId, completed.ErrorCode));
         again.Tell(new GetAccountStatus { AccountId = "outbox-alice" });
         Assert.Equal(0, (await ExpectMsgAsync<AccountStatus>()).PendingSends);
 
         // Bob's device got the second copy (the server holds nothing for it) but nobody saw it twice.
         await AwaitAssertAsync(() => Assert.Equal(0, Simulator.Simulator.PendingCounts()[bobInfo.DeviceJid!]), Slow);
-        Assert.DoesNotContain(Events.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), message => message), message => message is MessageReceived);
+        // A message Alice sends now reaches Bob after the second copy: until it is in, nothing was announced.
+        again.Tell(new SendText { AccountId = "outbox-alice", MessageId = "after-1", ToJid = bobInfo.Jid, Text = "and this" });
+        await ExpectMsgAsync<CommandAccepted>(accepted => accepted.ReferenceId == "after-1");
+        var beforeNext = await EventsUntilAsync(message => message is MessageReceived { AccountId: "outbox-bob", MessageId: "after-1" });
+        Assert.DoesNotContain(beforeNext, message => message is MessageReceived);
         Assert.DoesNotContain(DrainWarnings(), warning => warning.Contains("does not decrypt", StringComparison.Ordinal));
         Assert.Equal(0, Simulator.Simulator.Counters.Conflicts);
+    }
+
+    // The events published before the first that matches <paramref name="last"/>.
+    private async Task<List<object>> EventsUntilAsync(Func<object, bool> last)
+    {
+        var before = new List<object>();
+        await Events.FishForMessageAsync(message =>
+        {
+            if (last(message)) return true;
+            before.Add(message);
+            return false;
+        }, Slow);
+        return before;
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Remote;
 using Microsoft.Data.Sqlite;
 
 namespace WaCluster.Cluster.Tests.Health;
@@ -66,17 +69,27 @@ public sealed class HealthCheckTests
     public async Task A_node_that_never_joined_a_cluster_is_live_but_not_ready()
     {
         // Its only seed is a port where no node listens: it stays out of any cluster.
-        await using var node = await HealthNode.StartAsync($"akka.tcp://wacluster@127.0.0.1:{HealthNode.FreePort()}");
+        var seed = Address.Parse($"akka.tcp://wacluster@127.0.0.1:{HealthNode.FreePort()}");
+        await using var node = await HealthNode.StartAsync(seed.ToString());
+        var failedAttempts = Channel.CreateUnbounded<AssociationErrorEvent>();
+        var recorder = node.System.ActorOf(Props.Create(() => new FailedAttempts(failedAttempts.Writer)));
+        node.System.EventStream.Subscribe(recorder, typeof(AssociationErrorEvent));
 
         Assert.Equal(HttpStatusCode.OK, (await node.GetAsync("health/live")).Status);
-        // Ask a few times over several seconds: it must never turn ready.
-        for (var i = 0; i < 5; i++)
+        // After each of several failed attempts to reach its seed, its only way into a cluster: it must never turn ready.
+        for (var i = 0; i < 3; i++)
         {
+            var failed = await failedAttempts.Reader.ReadAsync().AsTask().WaitAsync(Settle);
+            Assert.Equal(seed, failed.RemoteAddress);
             var ready = await node.GetAsync("health/ready");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
             Assert.Equal("Unhealthy", ready.Check("cluster"));
             Assert.Contains("not Up", ready.Description("cluster"), StringComparison.Ordinal);
-            await Task.Delay(1000);
         }
+    }
+
+    private sealed class FailedAttempts : ReceiveActor
+    {
+        public FailedAttempts(ChannelWriter<AssociationErrorEvent> into) => Receive<AssociationErrorEvent>(failed => into.TryWrite(failed));
     }
 }

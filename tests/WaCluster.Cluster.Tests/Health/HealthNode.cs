@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WaCluster.Node.Hosting;
@@ -18,6 +20,8 @@ public sealed class HealthNode : IAsyncDisposable
     private Uri _base = null!;
 
     public string SqliteFile => Path.Combine(_directory, "journal.db");
+
+    public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
     /// <summary>Starts a node; <paramref name="seedNodes"/> empty = it forms a cluster of its own.</summary>
     public static async Task<HealthNode> StartAsync(params string[] seedNodes)

@@ -143,8 +143,10 @@ public sealed class MetricsScrapeTests : IAsyncLifetime
         PrometheusScrape? last = null;
         await Eventually.FindAsync(async () => condition(last = await ScrapeAsync()) ? last : null, TimeSpan.FromSeconds(20),
             () => $"the expected figures in the scrape; last:\n{last?.Text}");
-        // Let anything late arrive, so an exact count also proves nothing extra was counted.
-        await Task.Delay(300);
+        // So that an exact count also proves nothing extra was counted: the account actors, which count (the connection
+        // counts an ack before it tells its account), answer a status request only after everything sent to them before.
+        var cluster = _node.Services.GetRequiredService<IWhatsAppCluster>();
+        await Task.WhenAll(cluster.GetStatusAsync("alice"), cluster.GetStatusAsync("bob"));
         return await ScrapeAsync();
     }
 

@@ -42,10 +42,13 @@ public sealed class WebSocketWireTests : IAsyncLifetime
     public async Task A_server_ending_the_socket_ends_receives_promptly(bool withCloseFrame)
     {
         var pair = await NoiseSessionPair.CreateAsync();
+        var more = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var end = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await PeerServer.StartAsync(async socket =>
         {
             await socket.SendAsync(pair.ServerFrame(Node("1")), WebSocketMessageType.Binary, true, CancellationToken.None);
+            await more.Task;
+            await socket.SendAsync(pair.ServerFrame(Node("2")), WebSocketMessageType.Binary, true, CancellationToken.None);
             await end.Task;
             if (withCloseFrame) await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
             else socket.Abort();
@@ -55,9 +58,13 @@ public sealed class WebSocketWireTests : IAsyncLifetime
         await using var transport = NodePipeline.Run(WebSocketWire.Create(client, 4096), pair.Client, StreamTransportSettings.Default, _materializer);
 
         Assert.Equal("1", (await transport.ReceiveAsync().AsTask().WaitAsync(Prompt))!.GetAttribute("id"));
-        // The pipeline now waits for the next message on an idle socket; then the server goes away.
+        // A receive made on an idle socket waits: it is the one that gets the server's next message, sent later.
+        var waiting = transport.ReceiveAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        more.SetResult();
+        Assert.Equal("2", (await waiting.WaitAsync(Prompt))!.GetAttribute("id"));
+        // The pipeline waits again on the idle socket; then the server goes away.
         var next = transport.ReceiveAsync().AsTask();
-        await Task.Delay(200);
         Assert.False(next.IsCompleted);
         end.SetResult();
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Time.Testing;
 using WaCluster.Core;
 using WaCluster.Core.Connection;
 using WaCluster.Core.Creds;
@@ -108,7 +107,7 @@ public sealed class AccountEngineFlowTests
     [Fact]
     public async Task Qr_refs_rotate_60_then_20_seconds_and_end_with_408_when_used_up()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var server = new ScriptedServer();
         var creds = AuthCreds.CreateNew();
         var options = Options with { KeepAliveInterval = TimeSpan.FromHours(1) };
@@ -120,12 +119,12 @@ public sealed class AccountEngineFlowTests
         connection.Push(new BinaryNode("iq", [("type", "set"), ("id", "p")],
             [new BinaryNode("pair-device", [], [new BinaryNode("ref", [], "r1"), new BinaryNode("ref", [], "r2")])]));
         Assert.StartsWith(PairingQr.UrlPrefix + "r1,", (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null)).Qr);
-        await LetTimersArmAsync();
+        await time.TimerArmedAsync(TimeSpan.FromSeconds(60));
         time.Advance(TimeSpan.FromSeconds(59));
         Assert.False(engine.Events.TryPeek(out _));
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.StartsWith(PairingQr.UrlPrefix + "r2,", (await engine.Events.NextAsync<ConnectionUpdate>(u => u.Qr is not null)).Qr);
-        await LetTimersArmAsync();
+        await time.TimerArmedAsync(TimeSpan.FromSeconds(20));
         time.Advance(TimeSpan.FromSeconds(20));
         var closed = await engine.Events.NextAsync<ConnectionUpdate>(u => u.Connection == ConnectionState.Close);
         Assert.Equal(408, closed.LastDisconnect!.StatusCode);
@@ -136,7 +135,7 @@ public sealed class AccountEngineFlowTests
     [Fact]
     public async Task Keep_alive_pings_on_the_interval_and_declares_a_silent_connection_lost()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         var server = new ScriptedServer();
         var creds = AuthCreds.CreateNew();
         var options = Options with { KeepAliveInterval = TimeSpan.FromSeconds(30) };
@@ -145,7 +144,7 @@ public sealed class AccountEngineFlowTests
         using var stop = new CancellationTokenSource();
         var run = engine.RunAsync(stop.Token);
         var connection = await server.NextConnectionAsync();
-        await LetTimersArmAsync();
+        await time.TimerArmedAsync(options.KeepAliveInterval);
         time.Advance(TimeSpan.FromSeconds(30));
         var ping = await connection.NextSentAsync();
         Assert.Equal(("iq", "w:p", "get", "@s.whatsapp.net"), (ping.Tag, ping["xmlns"], ping["type"], ping["to"]));
@@ -212,7 +211,4 @@ public sealed class AccountEngineFlowTests
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
-
-    // The engine arms its timers on other tasks; advancing the fake clock before they exist would skip them.
-    private static Task LetTimersArmAsync() => Task.Delay(500);
 }

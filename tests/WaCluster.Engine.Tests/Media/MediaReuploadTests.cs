@@ -143,7 +143,8 @@ public sealed class MediaReuploadTests : MediaSimulatorTest
 
         Host.Simulator.Media.ExpireAll();
         var asks = new[] { carol.RequestMediaReuploadAsync(atCarol), dave.RequestMediaReuploadAsync(atDave) };
-        await Task.Delay(1000);
+        await Eventually.UntilAsync(() => alice.ReuploadRequestsWaiting == 2, TimeSpan.FromSeconds(30),
+            () => $"both requests waiting on alice's upload (waiting: {alice.ReuploadRequestsWaiting})");
         release.SetResult();
         var refreshed = await Task.WhenAll(asks);
 
