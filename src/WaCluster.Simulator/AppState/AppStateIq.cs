@@ -32,7 +32,12 @@ internal static class AppStateIq
         var sync = iq["type"] == "set" ? iq.GetChild("sync") : null;
         foreach (var node in sync?.GetChildren("collection") ?? [])
         {
-            if (node["name"] is not { } name || state.Collection(name) is not { } collection)
+            if (node["name"] is not { } name)
+            {
+                connection.Send(ServerNodes.IqError(iq, 400, "bad-request"));
+                return;
+            }
+            if (state.Collection(name) is not { } collection)
             {
                 connection.Send(ServerNodes.IqError(iq, 404, "item-not-found"));
                 return;
