@@ -185,3 +185,16 @@ public sealed class AppStateServerTests : IAsyncLifetime
         Assert.Equal("result", (await _client.ReceiveUntilAsync(n => n["id"] == "alive"))?["type"]);
     }
 }
+
+/// <summary>The CLI form of the app state seed.</summary>
+[Trait("Proof", "sim-sync")]
+public sealed class AppStateSeedTests
+{
+    [Fact]
+    public void The_seed_reads_five_counts_and_refuses_anything_else()
+    {
+        Assert.Equal(new AppStateSeed { Contacts = 500, ArchivedChats = 20, PinnedChats = 3, MutedChats = 10, Labels = 5 }, AppStateSeed.Parse("500,20,3,10,5"));
+        Assert.All(new[] { "", "1,2,3,4", "1,2,3,4,5,6", "1,2,-3,4,5", "a,2,3,4,5", "1, 2,3,4,5" },
+            text => Assert.Throws<ArgumentException>(() => AppStateSeed.Parse(text)));
+    }
+}
