@@ -3,6 +3,7 @@ using WaCluster.Simulator;
 
 // dotnet run --project src/WaCluster.Simulator -- [--port N] [--seed N] [--idle-seconds N] [--tls true]
 //     [--lid-users true] [--group-addressing lid|pn] [--require-privacy-tokens true]
+//     [--app-state-seed contacts,archived,pinned,muted,labels]
 var options = new SimulatorOptions();
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -15,8 +16,9 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         "--lid-users" => options with { LidAddressedUsers = bool.Parse(args[i + 1]) },
         "--group-addressing" => options with { DefaultGroupAddressing = Enum.Parse<GroupAddressing>(args[i + 1], ignoreCase: true) },
         "--require-privacy-tokens" => options with { RequirePrivacyTokens = bool.Parse(args[i + 1]) },
+        "--app-state-seed" => options with { AppStateSeed = WaCluster.Simulator.AppState.AppStateSeed.Parse(args[i + 1]) },
         _ => throw new ArgumentException($"unknown option {args[i]}; use --port N, --seed N, --idle-seconds N, --tls true, "
-            + "--lid-users true, --group-addressing lid|pn, --require-privacy-tokens true"),
+            + "--lid-users true, --group-addressing lid|pn, --require-privacy-tokens true, --app-state-seed contacts,archived,pinned,muted,labels"),
     };
 }
 await using var host = await SimulatorHost.StartAsync(options);

@@ -51,6 +51,9 @@ public sealed record SimulatorOptions
     /// starting chats. Off: token issues are acknowledged and dropped, and no message needs one.
     /// </summary>
     public bool RequirePrivacyTokens { get; init; }
+
+    /// <summary>The app state each phone holds before its first companion links (contacts, chat settings, labels).</summary>
+    public AppState.AppStateSeed AppStateSeed { get; init; } = new();
 }
 
 /// <summary>Whether a group names its members by phone number or by LID (addressing_mode).</summary>

@@ -7,7 +7,7 @@ namespace WaCluster.Simulator.Tests;
 
 /// <summary>
 /// A companion linked (<see cref="CompanionRegistration"/>) and logged in through <see cref="RawChatClient"/> with our
-/// own protocol code: once scanned in-process and linked, it logs in and goes active.
+/// own protocol code: once scanned in-process and linked, it logs in, goes active and settles the phone's key share.
 /// </summary>
 internal static class RawCompanion
 {
@@ -32,7 +32,19 @@ internal static class RawCompanion
         });
         if (await client.ReceiveNodeAsync() is not { Tag: "success" }) throw new InvalidOperationException("login refused");
         await client.SendNodeAsync(new BinaryNode("iq", [("id", "active"), ("to", "s.whatsapp.net"), ("type", "set"), ("xmlns", "passive")], [new BinaryNode("active")]));
-        await client.ReceiveUntilAsync(n => n.Tag == "ib");
+        // The phone shares its app state key with every companion it links: settle that message too, so the tests
+        // see only their own traffic.
+        var (sawOfflineMarker, sawKeyShare) = (false, false);
+        while (!(sawOfflineMarker && sawKeyShare) && await client.ReceiveNodeAsync() is { } node)
+        {
+            sawOfflineMarker |= node.Tag == "ib";
+            if (node.Tag == "message" && node["category"] == "peer")
+            {
+                sawKeyShare = true;
+                await client.SendNodeAsync(new BinaryNode("ack", [("class", "message"), ("id", node.RequireAttribute("id")), ("to", node.RequireAttribute("from"))]));
+            }
+        }
+        if (!sawKeyShare) throw new InvalidOperationException("the connection ended before the phone shared its app state key");
         return (client, account);
     }
 }

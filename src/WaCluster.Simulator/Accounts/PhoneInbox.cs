@@ -5,6 +5,7 @@ using WaCluster.Protocol.Proto;
 using WaCluster.Signal;
 using WaCluster.Signal.Messages;
 using WaCluster.Signal.Sessions;
+using ProtocolType = WaCluster.Protocol.Proto.Message.Types.ProtocolMessage.Types.Type;
 
 namespace WaCluster.Simulator.Accounts;
 
@@ -48,8 +49,14 @@ internal sealed class PhoneInbox
         {
             try
             {
-                var text = await DecryptAsync(sender, stanza);
+                var message = await DecryptAsync(sender, stanza);
+                var text = message.HasConversation ? message.Conversation : message.ExtendedTextMessage?.Text;
                 lock (_messages) _messages.Add(new PhoneMessage(stanza.RequireAttribute("id"), sender.PnJid.ToString(), text ?? string.Empty));
+                // A companion of this account that lacks an app state key asks the phone for it.
+                if (sender.User == _owner && message.ProtocolMessage is { Type: ProtocolType.AppStateSyncKeyRequest, AppStateSyncKeyRequest: { } request })
+                {
+                    await _simulator.PhoneShareAppStateKeysAsync(sender, [.. request.KeyIds.Select(k => k.KeyId)]);
+                }
                 if (sender.User != _owner) _simulator.OnPhoneDelivered(_owner, sender, stanza);
             }
             catch (Exception ex) when (ex is WaCluster.Protocol.ProtocolException or SignalException or InvalidProtocolBufferException)
@@ -59,7 +66,7 @@ internal sealed class PhoneInbox
         }
     }
 
-    private async Task<string?> DecryptAsync(SimDevice sender, BinaryNode stanza)
+    private async Task<Message> DecryptAsync(SimDevice sender, BinaryNode stanza)
     {
         var enc = stanza.GetChildren("enc").FirstOrDefault(e => e["type"] is "pkmsg" or "msg") ?? throw new SimulatorException("no pairwise ciphertext for the phone");
         var type = enc["type"] == "pkmsg" ? SignalMessageType.PreKey : SignalMessageType.Whisper;
@@ -69,7 +76,6 @@ internal sealed class PhoneInbox
         var pad = padded.Length == 0 ? 0 : padded[^1];
         if (pad is 0 or > 16 || pad > padded.Length) throw new SimulatorException("bad message padding");
         var message = Message.Parser.ParseFrom(padded.AsSpan(0, padded.Length - pad));
-        message = message.DeviceSentMessage?.Message ?? message;
-        return message.HasConversation ? message.Conversation : message.ExtendedTextMessage?.Text;
+        return message.DeviceSentMessage?.Message ?? message;
     }
 }

@@ -75,6 +75,8 @@ internal static class PairingFlow
             var device = new SimDevice(user, pending.DeviceId, pending.KeyIndex, pending.Registration.NoiseKey, pending.Registration.Keys);
             user.Companions[device.Id] = device;
             Stanzas.DeviceNotifications.Notify(simulator, device, "add");
+            // The phone shares its app state key with the new companion (queued until the companion logs in).
+            _ = Task.Run(() => simulator.PhoneShareAppStateKeysAsync(device, requested: null));
             simulator.Counters.Pairing();
             connection.SendAndClose(ServerNodes.StreamError(RestartRequired));
             pending.Linked.TrySetResult(device);

@@ -42,6 +42,9 @@ internal static class IqRouter
                     [("auth", simulator.Media.AuthToken), ("ttl", "3600"), ("auth_ttl", "3600"), ("max_buckets", "1")],
                     [new BinaryNode("host", [("hostname", mediaHost), ("maxContentLengthBytes", simulator.Options.MaxMediaSize.ToString(System.Globalization.CultureInfo.InvariantCulture))])])));
                 break;
+            case "w:sync:app:state":
+                AppState.AppStateIq.Handle(simulator, connection, device, iq);
+                break;
             case "w:stats":
                 connection.Send(ServerNodes.IqResult(iq));
                 break;

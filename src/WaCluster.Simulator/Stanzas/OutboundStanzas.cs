@@ -36,6 +36,7 @@ public static class OutboundStanzas
         new("notification", "mediaretry"),
         new("notification", "privacy_token"),
         new("notification", "link_code_companion_reg"),
+        new("notification", "server_sync"),
         new("presence"),
         new("chatstate"),
     };

@@ -41,9 +41,10 @@ internal static class ReceiptRelay
             var relayed = receipt.ContentKind == NodeContentKind.Children
                 ? new BinaryNode("receipt", attributes.ToArray(), receipt.Children.AsSpan())
                 : new BinaryNode("receipt", attributes.ToArray());
+            // A peer_msg receipt answers a peer message of the phone (an app state key share): it is for the phone only.
             var targets = to.Device != 0
                 ? user.Companions.TryGetValue(to.Device, out var one) ? [one] : []
-                : user.Companions.Values.ToArray();
+                : receipt["type"] == "peer_msg" ? [] : user.Companions.Values.ToArray();
             foreach (var device in targets)
             {
                 if (device != sender) device.Deliver(new PendingStanza(id, "receipt", relayed));
