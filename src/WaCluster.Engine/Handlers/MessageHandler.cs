@@ -50,9 +50,12 @@ internal sealed class MessageHandler(AccountEngine engine)
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
                     // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
-                    session.Publish(messages);
-                    AnnounceChanges(messages);
+                    var chatMessages = messages.Where(m => !m.IsStatus).ToArray();
+                    session.Publish(chatMessages);
+                    AnnounceChanges(chatMessages);
+                    foreach (var status in messages.Where(m => m.IsStatus)) engine.Emit(new StatusReceived(status));
                 }
+                engine.LearnDisappearingTimers(messages);
                 engine.LearnContacts(messages.Where(m => !m.Key.FromMe && m.PushName is { Length: > 0 }).Select(m => new ContactInfo(m.Sender, Notify: m.PushName)));
             }
             await session.SendAsync(Receipts.Delivery(stanza), cancellationToken).ConfigureAwait(false);
