@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using WaCluster.Core;
 using WaCluster.Core.Events;
+using WaCluster.Core.Store;
 using WaCluster.Engine.Tests.Support;
 using WaCluster.Protocol.Jids;
 using WaCluster.TestSupport;
@@ -76,7 +77,8 @@ public sealed class BaileysWrappersAndStatusTests() : SimulatorConversationTest(
     [Fact]
     public async Task Disappearing_timers_set_by_either_side_are_seen_by_the_other_and_carried_by_our_texts()
     {
-        var paired = await PairEngineAsync("15550031002", new RecordingPersister());
+        var persister = new RecordingPersister();
+        var paired = await PairEngineAsync("15550031002", persister);
         var (ours, ourJid) = (paired.Engine, paired.Account.Jid);
         var bob = await StartBaileysAsync("carol");
         var bobJid = Jid.Parse(bob.Jid);
@@ -104,6 +106,8 @@ public sealed class BaileysWrappersAndStatusTests() : SimulatorConversationTest(
         await Node.CallAsync<string>("wrap.sendText", new { id = "carol", to = ourJid, text = "an hour", ephemeralExpiration = 3600 }, Slow);
         Assert.Equal(3600u, (await NextAsync<MessagesUpsert>(ours)).Messages.Single().Expiration);
         Assert.Equal(3600u, ours.DisappearingTimerOf(bobJid));
+        // The timer is persisted with the message that taught it: the account data rebuilt from the journal has it.
+        Assert.Equal(3600u, new DisappearingTimers(AccountData.From(persister.Changes.Select(c => c.Data).OfType<AccountDataChange>())).Of(bobJid));
 
         await paired.StopAsync();
     }
