@@ -169,7 +169,8 @@ public sealed partial class AccountEngine
     /// Sends any message (text, reply, reaction, edit, revoke, already uploaded media) to a user — encrypted for each
     /// of their devices and, as a device-sent copy, for our other devices — or to a group. The stanza's type, media type
     /// and edit attribute follow from the message. The id is <paramref name="messageId"/> when given (validated: a
-    /// resend with the same id is one message to the receiver) or a fresh one. Session changes are persisted before the
+    /// resend with the same id is one message to the receiver) or a fresh one. In a disappearing chat the content carries
+    /// the chat's timer. Session changes are persisted before the
     /// stanza leaves; the task completes when the server acks it, and fails with <see cref="MessageRejectedException"/>,
     /// <see cref="ServerAckTimeoutException"/> or <see cref="ConnectionClosedException"/> when it does not.
     /// </summary>
@@ -180,7 +181,7 @@ public sealed partial class AccountEngine
         var kind = OutgoingStanzaKind.Of(message);
         return to.IsGroup
             ? SendGroupMessageAsync(to, message, kind, id, cancellationToken)
-            : SendDirectMessageAsync(to, message, kind, id, cancellationToken);
+            : SendDirectMessageAsync(to, InDisappearingChat(to, message), kind, id, cancellationToken);
     }
 
     private async Task<string> SendDirectMessageAsync(Jid to, Message message, OutgoingStanzaKind kind, string id, CancellationToken cancellationToken)

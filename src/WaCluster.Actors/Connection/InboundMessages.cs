@@ -25,6 +25,9 @@ internal static class InboundMessages
             FromMe = received.Key.FromMe,
             Message = message.ToByteString(),
             Kind = MessageKind.Other,
+            ExpirationSeconds = received.Expiration ?? 0,
+            ViewOnce = received.ViewOnce,
+            Status = received.IsStatus,
         };
         if (message.HasConversation)
         {

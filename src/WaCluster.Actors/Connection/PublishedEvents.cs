@@ -79,9 +79,10 @@ internal static class PublishedEvents
             },
         ],
         // Measured, not published: server acks and retry receipts feed the metrics, errors the log (EngineConnection);
-        // received messages, reactions, edits and revokes reach subscribers from the account's journal writes (the
+        // received messages and statuses, reactions, edits and revokes reach subscribers from the account's journal writes (the
         // hosted engine does not emit them); QR and connection news travel as Link* messages.
-        MessageServerAck or RetryReceiptSent or RetryReceiptReceived or EngineError or ConnectionUpdate or MessagesUpsert or MessagesReaction => [],
+        MessageServerAck or RetryReceiptSent or RetryReceiptReceived or EngineError or ConnectionUpdate or MessagesUpsert or MessagesReaction
+            or StatusReceived => [],
         // A kind of event (or a participant action) this table does not know yet: the caller reports it rather than drop it unseen.
         _ => null,
     };

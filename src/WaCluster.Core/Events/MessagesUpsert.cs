@@ -7,12 +7,22 @@ namespace WaCluster.Core.Events;
 /// <summary>Identifies a message like Baileys' WAMessageKey: chat, direction, id and (in groups) the author.</summary>
 public sealed record WaMessageKey(Jid RemoteJid, bool FromMe, string Id, Jid? Participant = null);
 
-/// <summary>A decrypted incoming message (or our own, sent from another of our devices).</summary>
-public sealed record ReceivedMessage(WaMessageKey Key, Message Message, Jid Sender, string? PushName, DateTimeOffset Timestamp)
+/// <summary>
+/// A decrypted incoming message (or our own, sent from another of our devices), its content out of its wrappers:
+/// <see cref="Expiration"/> is the disappearing timer (seconds) it was sent under, <see cref="ViewOnce"/> that it came
+/// as view-once. One from status@broadcast is a status (<see cref="IsStatus"/>), never a chat message.
+/// </summary>
+public sealed record ReceivedMessage(WaMessageKey Key, Message Message, Jid Sender, string? PushName, DateTimeOffset Timestamp,
+    uint? Expiration = null, bool ViewOnce = false)
 {
+    public bool IsStatus => Key.RemoteJid.IsStatusBroadcast;
+
     /// <summary>The text of a plain or extended text message (WhatsApp Web sends the latter), else null.</summary>
     public string? Text => Message.HasConversation ? Message.Conversation : Message.ExtendedTextMessage?.Text;
 }
+
+/// <summary>A status posted by <see cref="Status"/>'s sender and shown to us (a message to status@broadcast that listed us).</summary>
+public sealed record StatusReceived(ReceivedMessage Status) : EngineEvent("status.received");
 
 /// <summary>Baileys' <c>messages.upsert</c> of type "notify": new messages, already persisted and acknowledged.</summary>
 public sealed record MessagesUpsert(IReadOnlyList<ReceivedMessage> Messages) : EngineEvent("messages.upsert");

@@ -13,7 +13,9 @@ namespace WaCluster.Core.Messaging;
 
 /// <summary>
 /// Decrypts a 1:1 <c>message</c> stanza's pairwise ciphertexts into Messages. A message from another of our devices
-/// arrives as a DeviceSentMessage and becomes ours (fromMe) in the chat it names.
+/// arrives as a DeviceSentMessage and becomes ours (fromMe) in the chat it names. A status comes from status@broadcast
+/// with its author as participant: like a group message it is read under the author's device (pairwise parts) and
+/// the sender key (status@broadcast, author).
 /// </summary>
 internal static class IncomingMessage
 {
@@ -21,8 +23,8 @@ internal static class IncomingMessage
     {
         var id = stanza.GetAttribute("id") ?? throw new EngineException("message without id");
         var from = stanza.GetJid("from") ?? throw new EngineException("message without a sender JID");
-        Jid? group = from.IsGroup ? from : null;
-        var sender = group is null ? from : stanza.GetJid("participant") ?? throw new EngineException($"group message {id} without a participant");
+        Jid? group = from.IsGroup || from.IsStatusBroadcast ? from : null;
+        var sender = group is null ? from : stanza.GetJid("participant") ?? throw new EngineException($"{from} message {id} without a participant");
         var timestamp = stanza.TryGetInt64("t", out var t) ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(t, 0, 253402300799)) : DateTimeOffset.UnixEpoch;
         var fromMe = sender.IsSameUser(me) && sender.Server == me.Server;
         var results = new List<ReceivedMessage>();
@@ -43,7 +45,9 @@ internal static class IncomingMessage
                 chat = destination;
                 message = sent.Message ?? new Message();
             }
-            results.Add(new ReceivedMessage(new WaMessageKey(chat, fromMe, id, group is null ? null : sender), message, sender, stanza.GetAttribute("notify"), timestamp));
+            var unwrapped = MessageWrappers.Unwrap(message, id);
+            results.Add(new ReceivedMessage(new WaMessageKey(chat, fromMe, id, group is null ? null : sender), unwrapped.Content, sender,
+                stanza.GetAttribute("notify"), timestamp, unwrapped.Expiration, unwrapped.ViewOnce));
         }
         return results;
     }

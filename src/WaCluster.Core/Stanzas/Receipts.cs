@@ -70,9 +70,9 @@ public static class Receipts
         return new IncomingRetryReceipt(id, from, device, chat, count, KeyBundles.FromRetryReceipt(receipt));
     }
 
-    /// <summary>The delivery receipt for a decrypted message: to the sender's user, or to the group naming the author.</summary>
+    /// <summary>The delivery receipt for a decrypted message: to the sender's user, or to the group (or status@broadcast) naming the author.</summary>
     public static BinaryNode Delivery(BinaryNode message) =>
-        message.GetJid("from") is { IsGroup: true } group
+        message.GetJid("from") is { } group && (group.IsGroup || group.IsStatusBroadcast)
             ? new("receipt", [("id", message.GetAttribute("id")), ("to", group.ToString()), ("participant", message.GetAttribute("participant"))])
             : new("receipt", [("id", message.GetAttribute("id")), ("to", message.GetJid("from")?.ToNonAd().ToString())]);
 

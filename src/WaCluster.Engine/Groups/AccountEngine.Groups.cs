@@ -117,6 +117,7 @@ public sealed partial class AccountEngine
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
         var metadata = await GetGroupMetadataAsync(group, cancellationToken).ConfigureAwait(false);
+        message = MessageWrappers.WithExpiration(message, (uint)Math.Max(0, metadata.EphemeralDuration ?? 0));
         var users = metadata.Participants.Select(p => p.Jid.ToNonAd()).Append(me.ToNonAd()).Distinct().ToArray();
         var devices = (await GetDevicesAsync(users, cancellationToken).ConfigureAwait(false)).SelectMany(d => d.Devices).Select(d => d.Jid)
             .Where(j => j != me).Distinct().ToArray();

@@ -4,6 +4,7 @@ using WaCluster.Core.Events;
 using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
+using WaCluster.Core.Store;
 using WaCluster.Engine.Connection;
 using WaCluster.Engine.State;
 using WaCluster.Protocol.Binary;
@@ -46,12 +47,16 @@ internal sealed class MessageHandler(AccountEngine engine)
             {
                 var transaction = new SignalStoreTransaction(engine.KeyStore);
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
-                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
+                var data = new AccountDataTransaction(engine.Data);
+                AccountEngine.LearnDisappearingTimers(data, messages);
+                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, data).ConfigureAwait(false);
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
                     // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
-                    session.Publish(messages);
-                    AnnounceChanges(messages);
+                    var chatMessages = messages.Where(m => !m.IsStatus).ToArray();
+                    session.Publish(chatMessages);
+                    AnnounceChanges(chatMessages);
+                    foreach (var status in messages.Where(m => m.IsStatus)) engine.Emit(new StatusReceived(status));
                 }
                 engine.LearnContacts(messages.Where(m => !m.Key.FromMe && m.PushName is { Length: > 0 }).Select(m => new ContactInfo(m.Sender, Notify: m.PushName)));
             }

@@ -28,7 +28,7 @@ const memoryKeyStore = () => {
 }
 
 // Resolves when `predicate()` is truthy, re-checked whenever the client records something.
-const waitFor = (client, predicate, timeoutMs, what) => new Promise((resolve, reject) => {
+export const waitFor = (client, predicate, timeoutMs, what) => new Promise((resolve, reject) => {
   const check = () => {
     const value = predicate()
     if (value) {
