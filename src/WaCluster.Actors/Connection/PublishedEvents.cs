@@ -82,6 +82,8 @@ internal static class PublishedEvents
         // received messages, reactions, edits and revokes reach subscribers from the account's journal writes (the
         // hosted engine does not emit them); QR and connection news travel as Link* messages.
         MessageServerAck or RetryReceiptSent or RetryReceiptReceived or EngineError or ConnectionUpdate or MessagesUpsert or MessagesReaction => [],
+        // Not published yet: app state changes get their contract events once the engine syncs against a server that serves them.
+        AppStateUpdate => [],
         // A kind of event (or a participant action) this table does not know yet: the caller reports it rather than drop it unseen.
         _ => null,
     };

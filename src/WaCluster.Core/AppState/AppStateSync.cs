@@ -1,3 +1,4 @@
+using WaCluster.Core.Events;
 using WaCluster.Core.Iq;
 using WaCluster.Core.Store;
 using WaCluster.Protocol.Proto;
@@ -9,9 +10,10 @@ public abstract record AppStateSyncOutcome(string Name);
 
 /// <summary>
 /// The answer applied: the collection as it now stands (staged by <see cref="AppStateSync.Stage"/>), the mutations
-/// of its snapshot and patches in order, and whether the server holds more patches to fetch next.
+/// of its snapshot and patches in order and what they mean (<see cref="Update"/>, emitted once the state is
+/// persisted), and whether the server holds more patches to fetch next.
 /// </summary>
-public sealed record AppStateSynced(AppStateCollection Collection, IReadOnlyList<DecodedMutation> Mutations, bool HasMorePatches)
+public sealed record AppStateSynced(AppStateCollection Collection, IReadOnlyList<DecodedMutation> Mutations, AppStateUpdate Update, bool HasMorePatches)
     : AppStateSyncOutcome(Collection.Name);
 
 /// <summary>
@@ -75,7 +77,8 @@ public static class AppStateSync
                 collection = applied.Collection;
                 mutations.AddRange(applied.Mutations);
             }
-            return new AppStateSynced(collection, mutations, response.HasMorePatches);
+            var changes = mutations.Select(mutation => AppStateActions.Read(current.Name, mutation)).ToList();
+            return new AppStateSynced(collection, mutations, new AppStateUpdate(current.Name, snapshot is not null, changes), response.HasMorePatches);
         }
         catch (AppStateException refusal)
         {

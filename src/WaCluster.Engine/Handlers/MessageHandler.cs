@@ -4,6 +4,7 @@ using WaCluster.Core.Events;
 using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
+using WaCluster.Engine.AppState;
 using WaCluster.Engine.Connection;
 using WaCluster.Engine.State;
 using WaCluster.Protocol.Binary;
@@ -46,7 +47,8 @@ internal sealed class MessageHandler(AccountEngine engine)
             {
                 var transaction = new SignalStoreTransaction(engine.KeyStore);
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
-                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
+                var keyShares = AppStateKeyShareIntake.Stage(engine, messages);
+                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, keyShares).ConfigureAwait(false);
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
                     // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
