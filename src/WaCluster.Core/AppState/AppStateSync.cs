@@ -42,9 +42,8 @@ public static class AppStateSync
 
     /// <summary>The request for each collection from its stored state: a collection never synced asks for its snapshot.</summary>
     public static IReadOnlyList<AppStateCollectionRequest> Requests(AppStateVersions versions, IEnumerable<string> names) =>
-        names.Select(name => versions.Get(name).Version is var version && version == 0
-            ? new AppStateCollectionRequest(name, 0, ReturnSnapshot: true)
-            : new AppStateCollectionRequest(name, version, ReturnSnapshot: false)).ToList();
+        names.Select(name => (Name: name, versions.Get(name).Version))
+            .Select(stored => new AppStateCollectionRequest(stored.Name, stored.Version, ReturnSnapshot: stored.Version == 0)).ToList();
 
     /// <param name="current">The collection's stored state.</param>
     /// <param name="response">The server's answer for it; a patch with external mutations has them inlined (<see cref="Inline"/>).</param>

@@ -74,7 +74,7 @@ public sealed class AppStateActionTests : IAsyncLifetime
             case "mute":
                 var muted = Cast<ChatMuted>(change);
                 Assert.Equal(Jid.Parse(chat!), muted.Chat);
-                Assert.Equal(value.MuteAction.Muted ? DateTimeOffset.FromUnixTimeMilliseconds(value.MuteAction.MuteEndTimestamp) : null, muted.MutedUntil);
+                Assert.Equal(value.MuteAction.Muted ? DateTimeOffset.FromUnixTimeMilliseconds(value.MuteAction.MuteEndTimestamp) : (DateTimeOffset?)null, muted.MutedUntil);
                 break;
             case "pin":
                 Assert.Equal((Jid.Parse(chat!), value.PinAction.Pinned), Cast<ChatPinned>(change) is var p ? (p.Chat, p.Pinned) : default);

@@ -132,7 +132,7 @@ public sealed class AppStateSyncTests : IAsyncLifetime
     {
         var request = Message.Parser.ParseFrom(AppStateKeyShares.Request([s_keyId, [9, 9]]).ToByteArray()).ProtocolMessage;
         Assert.Equal(7, (int)request.Type);
-        Assert.Equal([s_keyId, [9, 9]], request.AppStateSyncKeyRequest.KeyIds.Select(id => id.KeyId.ToByteArray()));
+        Assert.Equal(new[] { s_keyId, new byte[] { 9, 9 } }, request.AppStateSyncKeyRequest.KeyIds.Select(id => id.KeyId.ToByteArray()));
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class AppStateSyncTests : IAsyncLifetime
         data.Apply(transaction.ToChange());
         var requests = AppStateSync.Requests(new AppStateVersions(data), ["critical_block", "regular"]);
         Assert.Equal(
-            "<iq id=\"7\" to=\"s.whatsapp.net\" type=\"set\" xmlns=\"w:sync:app:state\">\n  <sync>\n" +
+            "<iq id=\"7\" to=\"@s.whatsapp.net\" type=\"set\" xmlns=\"w:sync:app:state\">\n  <sync>\n" +
             "    <collection name=\"critical_block\" return_snapshot=\"true\" version=\"0\"/>\n" +
             "    <collection name=\"regular\" return_snapshot=\"false\" version=\"42\"/>\n  </sync>\n</iq>\n",
             IqWire.Canonical(new AppStateSyncSpec(requests).Build("7")));
