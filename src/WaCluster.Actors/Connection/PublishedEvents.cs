@@ -83,6 +83,8 @@ internal static class PublishedEvents
         // hosted engine does not emit them); QR and connection news travel as Link* messages.
         MessageServerAck or RetryReceiptSent or RetryReceiptReceived or EngineError or ConnectionUpdate or MessagesUpsert or MessagesReaction
             or StatusReceived => [],
+        // Not published yet: app state changes get their contract events once the engine syncs against a server that serves them.
+        AppStateUpdate => [],
         // A kind of event (or a participant action) this table does not know yet: the caller reports it rather than drop it unseen.
         _ => null,
     };

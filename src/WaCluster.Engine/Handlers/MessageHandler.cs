@@ -5,6 +5,7 @@ using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
 using WaCluster.Core.Store;
+using WaCluster.Engine.AppState;
 using WaCluster.Engine.Connection;
 using WaCluster.Engine.State;
 using WaCluster.Protocol.Binary;
@@ -49,6 +50,7 @@ internal sealed class MessageHandler(AccountEngine engine)
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
                 var data = new AccountDataTransaction(engine.Data);
                 AccountEngine.LearnDisappearingTimers(data, messages);
+                AppStateKeyShareIntake.Stage(engine, data, messages);
                 await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, data).ConfigureAwait(false);
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {

@@ -4,7 +4,8 @@ import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { expandAppStateKeys } from 'whatsapp-rust-bridge'
 import { proto } from 'baileys/WAProto/index.js'
 import { LT_HASH_ANTI_TAMPERING } from 'baileys/lib/Utils/lt-hash.js'
-import { decodeSyncdPatch, decodeSyncdSnapshot, encodeSyncdPatch } from 'baileys/lib/Utils/chat-utils.js'
+import { decodeSyncdPatch, decodeSyncdSnapshot, encodeSyncdPatch, extractSyncdPatches } from 'baileys/lib/Utils/chat-utils.js'
+import { decodeBinaryNode } from 'baileys/lib/WABinary/decode.js'
 import { fromB64, toB64 } from './util.mjs'
 
 // Baileys draws each record's IV from node:crypto's randomBytes; Node's documented syncBuiltinESMExports makes a
@@ -91,5 +92,13 @@ export const ops = {
       mutations: Object.values(mutationMap).map(({ syncAction, index }) => ({ index, data: toB64(proto.SyncActionData.encode(syncAction).finish()) })),
       ...fromState(state)
     }
+  },
+
+  // Baileys' reading of a w:sync:app:state answer (given in the binary encoding) without snapshots, which it would
+  // download: per collection, whether more patches wait and each patch re-encoded (with the version it filled in).
+  'appstate.extractPatches': async ({ response }) => {
+    const decoded = await extractSyncdPatches(await decodeBinaryNode(fromB64(response)), undefined)
+    return Object.entries(decoded).map(([name, { patches, hasMorePatches }]) =>
+      ({ name, hasMorePatches, patches: patches.map(patch => toB64(proto.SyncdPatch.encode(patch).finish())) }))
   }
 }
