@@ -4,6 +4,7 @@ using WaCluster.Core.Events;
 using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
+using WaCluster.Core.Store;
 using WaCluster.Engine.Connection;
 using WaCluster.Engine.State;
 using WaCluster.Protocol.Binary;
@@ -44,9 +45,11 @@ internal sealed class MessageHandler(AccountEngine engine)
             var sender = stanza.GetJid("participant") ?? stanza.GetJid("from");
             if (sender is not { } known || !engine.Received.Contains(ReceivedMessageWindow.KeyOf(known.ToString(), stanza.GetAttribute("id") ?? string.Empty)))
             {
+                var data = new AccountDataTransaction(engine.Data);
+                IncomingMessage.LearnGroupSenderPn(data, stanza);
                 var transaction = new SignalStoreTransaction(engine.KeyStore);
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
-                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
+                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, data).ConfigureAwait(false);
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
                     // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
