@@ -123,15 +123,15 @@ public sealed partial class AccountEngine
             if (!_pendingRotations.ContainsKey(group)) return;
             var transaction = new SignalStoreTransaction(_keys);
             // The group's addressing is not at hand here: whichever of our identities holds a sender key there rotates it.
+            var rotated = false;
             foreach (var identity in new[] { GroupIdentity(lidAddressed: false), GroupIdentity(lidAddressed: true) }.Distinct())
             {
                 var name = GroupOutgoingMessage.OwnSenderKey(group, identity);
-                if (await transaction.LoadSenderKeyAsync(name).ConfigureAwait(false) is not null)
-                {
-                    await new GroupSessionBuilder(transaction).RotateAsync(name).ConfigureAwait(false);
-                }
+                if (await transaction.LoadSenderKeyAsync(name).ConfigureAwait(false) is null) continue;
+                await new GroupSessionBuilder(transaction).RotateAsync(name).ConfigureAwait(false);
+                rotated = true;
             }
-            await CommitAsync("sender key rotated", Creds, transaction, cancellationToken).ConfigureAwait(false);
+            if (rotated) await CommitAsync("sender key rotated", Creds, transaction, cancellationToken).ConfigureAwait(false);
             _pendingRotations.TryRemove(group, out _);
         }
         finally
