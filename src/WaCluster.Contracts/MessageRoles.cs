@@ -28,6 +28,7 @@ public sealed partial class QrCodeIssued : IAccountEvent;
 public sealed partial class MessageReceived : IAccountEvent;
 public sealed partial class MessageStatusChanged : IAccountEvent;
 public sealed partial class GroupChanged : IAccountEvent;
+public sealed partial class GroupJoined : IAccountEvent;
 public sealed partial class PresenceChanged : IAccountEvent;
 public sealed partial class ContactsChanged : IAccountEvent;
 

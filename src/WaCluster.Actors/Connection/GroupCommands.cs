@@ -88,10 +88,16 @@ internal static class GroupCommands
         result.GroupJid = metadata.Id.ToString();
         result.Subject = metadata.Subject;
         result.OwnerJid = metadata.Owner?.ToString() ?? "";
-        result.Participants.Add(metadata.Participants.Select(member => new GroupMember { Jid = member.Jid.ToString(), Admin = member.Admin ?? "" }));
+        result.Participants.Add(metadata.Participants.Select(MemberOf));
         result.Description = metadata.Description ?? "";
         result.Announce = metadata.Announce;
         result.Locked = metadata.Restrict;
         result.EphemeralSeconds = (uint)Math.Max(0, metadata.EphemeralDuration ?? 0);
     }
+
+    /// <summary>A member as contracts carry it: in the group's addressing, with its other form where known.</summary>
+    internal static GroupMember MemberOf(GroupParticipant member) => new()
+    {
+        Jid = member.Jid.ToString(), Admin = member.Admin ?? "", PhoneNumberJid = member.PhoneNumber?.ToString() ?? "", LidJid = member.Lid?.ToString() ?? "",
+    };
 }

@@ -2,6 +2,8 @@ using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Core.Events;
 using WaCluster.Core.Stanzas;
+using WaCluster.Core.Groups;
+using EngineGroupJoined = WaCluster.Core.Events.GroupJoined;
 using EngineGroupsUpdate = WaCluster.Core.Events.GroupsUpdate;
 
 namespace WaCluster.Actors.Connection;
@@ -44,6 +46,24 @@ internal static class PublishedEvents
             Subject = group.Subject,
             ParticipantJids = { group.Participants.Select(member => member.Jid.ToString()) },
         }),
+        EngineGroupJoined joined =>
+        [
+            new WaCluster.Contracts.Proto.GroupJoined
+            {
+                AccountId = accountId,
+                GroupJid = joined.Group.Id.ToString(),
+                Subject = joined.Group.Subject,
+                OwnerJid = joined.Group.Owner?.ToString() ?? "",
+                Participants = { joined.Group.Participants.Select(GroupCommands.MemberOf) },
+                AddressingMode = joined.Group.AddressingMode == GroupAddressingMode.Lid ? "lid" : "pn",
+                AuthorJid = joined.Author?.ToString() ?? "",
+                AuthorPnJid = joined.AuthorPn?.ToString() ?? "",
+                Description = joined.Group.Description ?? "",
+                Announce = joined.Group.Announce,
+                Locked = joined.Group.Restrict,
+                EphemeralSeconds = (uint)Math.Max(0, joined.Group.EphemeralDuration ?? 0),
+            },
+        ],
         EngineGroupsUpdate update => GroupUpdates(accountId, update),
         GroupParticipantsUpdate participants when ParticipantsChange(participants.Action) is var change and not GroupChange.Unspecified =>
         [

@@ -55,6 +55,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("e-msg", typeof(MessageReceived), MessageReceived.Parser),
         ("e-status", typeof(MessageStatusChanged), MessageStatusChanged.Parser),
         ("e-group", typeof(GroupChanged), GroupChanged.Parser),
+        ("e-group-joined", typeof(GroupJoined), GroupJoined.Parser),
         ("e-presence", typeof(PresenceChanged), PresenceChanged.Parser),
         ("e-contacts", typeof(ContactsChanged), ContactsChanged.Parser),
         ("l-state", typeof(LinkStateChanged), LinkStateChanged.Parser),

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using WaCluster.Core.Creds;
+using WaCluster.Core.Groups;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
@@ -24,7 +25,7 @@ internal static class GroupOutgoingMessage
 
     public static async Task<Result> EncryptAsync(SignalStoreTransaction keys, AuthCreds creds, string id, Jid group, Jid me, Message message,
         IReadOnlyList<Jid> lackingSenderKey, Func<IReadOnlyList<Jid>, Task<IReadOnlyDictionary<Jid, Signal.Keys.PreKeyBundle>>> fetchBundles,
-        string stanzaType, string? mediaType, bool rotate = false, string? retryCount = null)
+        string stanzaType, string? mediaType, bool rotate = false, string? retryCount = null, GroupAddressingMode? addressingMode = null)
     {
         var name = OwnSenderKey(group, me);
         var builder = new GroupSessionBuilder(keys);
@@ -60,6 +61,9 @@ internal static class GroupOutgoingMessage
         content.Add(new BinaryNode("enc", mediaType is null ? [("v", "2"), ("type", "skmsg")] : [("v", "2"), ("type", "skmsg"), ("mediatype", mediaType)],
             (ReadOnlyMemory<byte>)skmsg));
         if (anyPreKey && creds.Account is { } account) content.Add(new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account));
-        return new Result(new BinaryNode("message", [("id", id), ("to", group.ToString()), ("type", stanzaType)], content.ToArray()), distributed);
+        // Like Baileys, a send names the group's addressing when it is known.
+        var mode = addressingMode switch { GroupAddressingMode.Lid => "lid", GroupAddressingMode.Pn => "pn", _ => null };
+        return new Result(new BinaryNode("message", [("id", id), ("to", group.ToString()), ("type", stanzaType), ("addressing_mode", mode)], content.ToArray()),
+            distributed);
     }
 }

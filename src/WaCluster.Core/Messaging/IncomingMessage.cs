@@ -1,4 +1,5 @@
 using WaCluster.Core.Events;
+using WaCluster.Core.Store;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -50,6 +51,19 @@ internal static class IncomingMessage
                 stanza.GetAttribute("notify"), timestamp, unwrapped.Expiration, unwrapped.ViewOnce));
         }
         return results;
+    }
+
+    /// <summary>
+    /// A LID group names its sender by LID with the phone number in <c>participant_pn</c>: stages that pair in
+    /// <paramref name="data"/> (nothing for other stanzas).
+    /// </summary>
+    /// <exception cref="LidMappingException">participant_pn is not a phone-number JID, or the pair contradicts a known one.</exception>
+    public static void LearnGroupSenderPn(AccountDataTransaction data, BinaryNode stanza)
+    {
+        if (stanza.GetJid("from") is not { IsGroup: true } || stanza.GetJid("participant") is not { IsLid: true } lid
+            || stanza.GetAttribute("participant_pn") is not { } value) return;
+        var pn = Jid.TryParse(value, out var parsed) ? parsed : throw new LidMappingException($"participant_pn '{value}' is not a JID");
+        LidMappings.Learn(data, pn.ToNonAd(), lid.ToNonAd());
     }
 
     private static async Task<byte[]> DecryptOneAsync(SignalStoreTransaction keys, BinaryNode enc, string id, Jid sender, Jid? group)

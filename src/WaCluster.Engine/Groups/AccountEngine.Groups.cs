@@ -6,6 +6,7 @@ using WaCluster.Core.Iq;
 using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
+using WaCluster.Core.Store;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
@@ -28,12 +29,20 @@ public sealed partial class AccountEngine
     public async Task<GroupMetadata> CreateGroupAsync(string subject, IEnumerable<Jid> participants, CancellationToken cancellationToken = default)
     {
         var key = MessageIds.New();
-        return await GroupQueryAsync(new GroupCreateSpec(subject, key, participants), cancellationToken).ConfigureAwait(false);
+        var metadata = await GroupQueryAsync(new GroupCreateSpec(subject, key, participants), cancellationToken).ConfigureAwait(false);
+        await LearnLidMappingsAsync("group created " + metadata.Id, metadata.Participants.Select(p => p.PnLidPair).OfType<(Jid, Jid)>().ToArray(),
+            cancellationToken).ConfigureAwait(false);
+        return metadata;
     }
 
-    /// <summary>The group's current metadata as the server has it (Baileys' groupMetadata).</summary>
-    public Task<GroupMetadata> GetGroupMetadataAsync(Jid group, CancellationToken cancellationToken = default) =>
-        GroupQueryAsync(new GroupMetadataSpec(group), cancellationToken);
+    /// <summary>The group's current metadata as the server has it (Baileys' groupMetadata); its members' PN-LID pairs are learned.</summary>
+    public async Task<GroupMetadata> GetGroupMetadataAsync(Jid group, CancellationToken cancellationToken = default)
+    {
+        var metadata = await GroupQueryAsync(new GroupMetadataSpec(group), cancellationToken).ConfigureAwait(false);
+        await LearnLidMappingsAsync("group metadata of " + group, metadata.Participants.Select(p => p.PnLidPair).OfType<(Jid, Jid)>().ToArray(),
+            cancellationToken).ConfigureAwait(false);
+        return metadata;
+    }
 
     /// <summary>
     /// Adds, removes, promotes or demotes members (admins only); returns the error code per participant (null = done).
@@ -74,6 +83,25 @@ public sealed partial class AccountEngine
     private Task<TResponse> GroupQueryAsync<TResponse>(IIqSpec<TResponse> spec, CancellationToken cancellationToken) =>
         (_session ?? throw new ConnectionClosedException("not connected")).QueryAsync(spec, cancellationToken);
 
+    /// <summary>
+    /// Learns PN-LID pairs the server named, all or none: a pair that contradicts a known one (or is not of its kinds)
+    /// throws <see cref="LidMappingException"/> with nothing stored. New pairs are persisted before this returns.
+    /// </summary>
+    internal async Task LearnLidMappingsAsync(string cause, IReadOnlyList<(Jid Pn, Jid Lid)> pairs, CancellationToken cancellationToken)
+    {
+        if (pairs.Count == 0) return;
+        var transaction = new AccountDataTransaction(Data);
+        foreach (var (pn, lid) in pairs) LidMappings.Learn(transaction, pn, lid);
+        await CommitDataAsync("PN-LID pairs learned from " + cause, transaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Who we are in a group: our LID in a LID group (when we know it), our phone-number JID otherwise.</summary>
+    internal Jid GroupIdentity(bool lidAddressed)
+    {
+        var me = Creds.Me ?? throw new EngineException("not paired");
+        return lidAddressed && Jid.TryParse(me.Lid, out var lid) && lid.IsLid ? lid : Jid.Parse(me.Id);
+    }
+
     internal bool IsMe(Jid jid) => Creds.Me is { } me && (jid.IsSameUser(Jid.Parse(me.Id)) || (Jid.TryParse(me.Lid, out var lid) && jid.IsSameUser(lid)));
 
     /// <summary>A membership change: every member device gets our sender key again with the next message.</summary>
@@ -88,18 +116,22 @@ public sealed partial class AccountEngine
     // Replaces our sender key of the group now, if we have one and a message has not rotated it meanwhile.
     internal async Task RotateSenderKeyAsync(Jid group, CancellationToken cancellationToken)
     {
-        if (Creds.Me is not { } contact) return;
+        if (Creds.Me is null) return;
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (!_pendingRotations.ContainsKey(group)) return;
             var transaction = new SignalStoreTransaction(_keys);
-            var name = GroupOutgoingMessage.OwnSenderKey(group, Jid.Parse(contact.Id));
-            if (await transaction.LoadSenderKeyAsync(name).ConfigureAwait(false) is not null)
+            // The group's addressing is not at hand here: whichever of our identities holds a sender key there rotates it.
+            var rotated = false;
+            foreach (var identity in new[] { GroupIdentity(lidAddressed: false), GroupIdentity(lidAddressed: true) }.Distinct())
             {
+                var name = GroupOutgoingMessage.OwnSenderKey(group, identity);
+                if (await transaction.LoadSenderKeyAsync(name).ConfigureAwait(false) is null) continue;
                 await new GroupSessionBuilder(transaction).RotateAsync(name).ConfigureAwait(false);
-                await CommitAsync("sender key rotated", Creds, transaction, cancellationToken).ConfigureAwait(false);
+                rotated = true;
             }
+            if (rotated) await CommitAsync("sender key rotated", Creds, transaction, cancellationToken).ConfigureAwait(false);
             _pendingRotations.TryRemove(group, out _);
         }
         finally
@@ -115,9 +147,10 @@ public sealed partial class AccountEngine
     private async Task<string> SendGroupMessageAsync(Jid group, Message message, OutgoingStanzaKind kind, string id, CancellationToken cancellationToken)
     {
         var session = _session ?? throw new ConnectionClosedException("not connected");
-        var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
         var metadata = await GetGroupMetadataAsync(group, cancellationToken).ConfigureAwait(false);
         message = MessageWrappers.WithExpiration(message, (uint)Math.Max(0, metadata.EphemeralDuration ?? 0));
+        // A LID group is reached through its members' (and our own) LID devices, under our LID's sender key.
+        var me = GroupIdentity(metadata.AddressingMode == GroupAddressingMode.Lid);
         var users = metadata.Participants.Select(p => p.Jid.ToNonAd()).Append(me.ToNonAd()).Distinct().ToArray();
         var devices = (await GetDevicesAsync(users, cancellationToken).ConfigureAwait(false)).SelectMany(d => d.Devices).Select(d => d.Jid)
             .Where(j => j != me).Distinct().ToArray();
@@ -132,7 +165,7 @@ public sealed partial class AccountEngine
             var transaction = new SignalStoreTransaction(_keys);
             var result = await GroupOutgoingMessage.EncryptAsync(transaction, Creds, id, group, me, message, lacking,
                 missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken),
-                kind.Type, kind.MediaType, rotate).ConfigureAwait(false);
+                kind.Type, kind.MediaType, rotate, addressingMode: metadata.AddressingMode).ConfigureAwait(false);
             await CommitAsync(rotate ? "group message sent under a new sender key" : "group message sent", Creds, transaction, cancellationToken)
                 .ConfigureAwait(false);
             if (rotate) _pendingRotations.TryRemove(group, out _);

@@ -11,7 +11,9 @@ namespace WaCluster.Engine.Handlers;
 /// <summary>
 /// A w:gp2 notification: announced as group events, then acked. A membership change makes every member device get
 /// our sender key again with the next message, so newly added devices can read it; a removal also replaces our
-/// sender key (persisted before the ack), so the removed member cannot read what we send next.
+/// sender key (persisted before the ack), so the removed member cannot read what we send next. The PN-LID pairs the
+/// notification names are learned (persisted before the events and the ack); a pair contradicting a known one is an
+/// error with nothing stored and no event.
 /// </summary>
 internal sealed class GroupNotificationHandler(AccountEngine engine)
 {
@@ -20,7 +22,10 @@ internal sealed class GroupNotificationHandler(AccountEngine engine)
         var rotations = new List<Jid>();
         try
         {
-            foreach (var groupEvent in GroupNotifications.Parse(notification))
+            var parsed = GroupNotifications.Parse(notification, engine.IsMe);
+            await engine.LearnLidMappingsAsync("group notification " + notification.GetAttribute("id"), parsed.PnLidPairs, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var groupEvent in parsed.Events)
             {
                 if (groupEvent is GroupParticipantsUpdate update)
                 {

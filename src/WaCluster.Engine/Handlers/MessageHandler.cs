@@ -46,9 +46,10 @@ internal sealed class MessageHandler(AccountEngine engine)
             var sender = stanza.GetJid("participant") ?? stanza.GetJid("from");
             if (sender is not { } known || !engine.Received.Contains(ReceivedMessageWindow.KeyOf(known.ToString(), stanza.GetAttribute("id") ?? string.Empty)))
             {
+                var data = new AccountDataTransaction(engine.Data);
+                IncomingMessage.LearnGroupSenderPn(data, stanza);
                 var transaction = new SignalStoreTransaction(engine.KeyStore);
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
-                var data = new AccountDataTransaction(engine.Data);
                 AccountEngine.LearnDisappearingTimers(data, messages);
                 AppStateKeyShareIntake.Stage(engine, data, messages);
                 await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, data).ConfigureAwait(false);

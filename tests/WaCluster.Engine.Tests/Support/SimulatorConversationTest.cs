@@ -10,17 +10,19 @@ namespace WaCluster.Engine.Tests.Support;
 
 /// <summary>
 /// A seeded simulator plus a node harness for unmodified Baileys clients, started per test class and torn down after
-/// it, with helpers that pair our engines by QR and start Baileys clients against that simulator.
+/// it, with helpers that pair our engines by QR and start Baileys clients against that simulator; new groups take
+/// <paramref name="groupAddressing"/>.
 /// </summary>
-public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40) : IAsyncLifetime
+public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, GroupAddressing groupAddressing = GroupAddressing.Pn) : IAsyncLifetime
 {
     protected TimeSpan Slow { get; } = TimeSpan.FromSeconds(slowSeconds);
+    protected GroupAddressing GroupAddressing { get; } = groupAddressing;
     protected SimulatorHost Host { get; private set; } = null!;
     protected NodeHarness Node { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = seed });
+        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = seed, DefaultGroupAddressing = GroupAddressing });
         Node = await NodeHarness.StartAsync();
     }
 
