@@ -51,6 +51,18 @@ public sealed record SimulatorOptions
     /// starting chats. Off: token issues are acknowledged and dropped, and no message needs one.
     /// </summary>
     public bool RequirePrivacyTokens { get; init; }
+
+    /// <summary>
+    /// Messages in each phone's seeded history (about one chat per twenty messages), sent to every companion that links
+    /// as history-sync chunks; 0: phones have no history and send none.
+    /// </summary>
+    public int HistoryMessages { get; init; }
+
+    /// <summary>A companion that did not ask for full history gets the messages of this recent window only.</summary>
+    public TimeSpan RecentHistory { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Most messages in one RECENT, FULL or ON_DEMAND history chunk.</summary>
+    public int HistoryChunkMessages { get; init; } = 2_000;
 }
 
 /// <summary>Whether a group names its members by phone number or by LID (addressing_mode).</summary>

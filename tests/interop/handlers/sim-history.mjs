@@ -1,0 +1,31 @@
+// History sync of unmodified Baileys clients (started by sim.start with `history`) against the simulated phone.
+import { simClient } from './sim-baileys.mjs'
+
+let mediaHost
+const realFetch = globalThis.fetch
+
+export const ops = {
+  // Baileys fetches history blobs from WhatsApp's media host by direct path (mmg.whatsapp.net); this resolves that host
+  // to the simulator's media host, whose self-signed certificate is accepted.
+  'sim.history.mediaHost': async ({ host }) => {
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
+    mediaHost = host
+    globalThis.fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input.url
+      return realFetch(url.replace(/^https:\/\/mmg\.whatsapp\.net\//, `https://${mediaHost}/`), init)
+    }
+  },
+  // Waits until the client has announced every chunk of each of `syncTypes` (the chunk with progress 100 and all
+  // orders up to its own); returns every set and the distinct chats, contacts and messages they carried.
+  'sim.history.wait': async ({ id, syncTypes, timeoutMs = 60000 }) => {
+    const c = simClient(id)
+    await c.waitHistory(syncTypes, timeoutMs)
+    const distinct = pick => new Set(c.histories.flatMap(pick)).size
+    return {
+      sets: c.histories.map(({ syncType, progress, chunkOrder, chats, contacts, messages }) => ({ syncType, progress, chunkOrder, chats: chats.length, contacts: contacts.length, messages: messages.length })),
+      chats: distinct(h => h.chats),
+      contacts: distinct(h => h.contacts),
+      messages: distinct(h => h.messages)
+    }
+  }
+}
