@@ -42,6 +42,7 @@ public sealed partial class SendIntent : IWaClusterMessage;
 
 public sealed partial class CredsStored : IAccountJournalEvent;
 public sealed partial class SignalStateStored : IAccountJournalEvent;
+public sealed partial class AccountDataStored : IAccountJournalEvent;
 public sealed partial class SendIntentStored : IAccountJournalEvent;
 public sealed partial class SendIntentCompleted : IAccountJournalEvent;
 public sealed partial class InboundStored : IAccountJournalEvent;

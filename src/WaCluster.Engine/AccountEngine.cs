@@ -8,6 +8,7 @@ using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Pairing;
 using WaCluster.Core.Stanzas;
+using WaCluster.Core.Store;
 using WaCluster.Core.Usync;
 using WaCluster.Engine.Connection;
 using WaCluster.Engine.Handlers;
@@ -47,8 +48,9 @@ public sealed partial class AccountEngine
 
     public AccountEngine(AuthCreds creds, ISignalProtocolStore keys, IEngineStatePersister persister, EngineOptions options,
         INodeTransportFactory? transports = null, TimeProvider? time = null, ReconnectBackoff? backoff = null,
-        IEnumerable<string>? receivedMessageKeys = null)
+        IEnumerable<string>? receivedMessageKeys = null, AccountData? data = null)
     {
+        Data = data ?? new AccountData();
         _received = new ReceivedMessageWindow(ReceivedMessageWindow.DefaultCapacity, receivedMessageKeys);
         _deviceLists = new DeviceListCache(time ?? TimeProvider.System, options.DeviceListLifetime);
         Creds = creds;
@@ -62,6 +64,9 @@ public sealed partial class AccountEngine
     }
 
     public EngineOptions Options { get; }
+
+    /// <summary>The account's data beside creds and Signal state, as last persisted (see <see cref="AccountDataTransaction"/>).</summary>
+    public AccountData Data { get; }
 
     /// <summary>The current credentials (the last ones persisted).</summary>
     public AuthCreds Creds { get; private set; }
@@ -264,16 +269,35 @@ public sealed partial class AccountEngine
 
     /// <summary>Persists new creds (and key changes), then makes them current; the persister is the one path creds travel.</summary>
     internal async Task CommitAsync(string cause, AuthCreds creds, SignalStoreTransaction? keys, CancellationToken cancellationToken,
-        IReadOnlyList<ReceivedMessage>? receivedMessages = null)
+        IReadOnlyList<ReceivedMessage>? receivedMessages = null, AccountDataTransaction? data = null)
     {
         await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var keyChange = keys?.ToChange();
-            await _persister.PersistAsync(new EngineStateChange(cause, creds, keyChange, receivedMessages), cancellationToken).ConfigureAwait(false);
+            var dataChange = data is { IsEmpty: false } ? data.ToChange() : null;
+            await _persister.PersistAsync(new EngineStateChange(cause, creds, keyChange, receivedMessages, dataChange), cancellationToken).ConfigureAwait(false);
             if (keyChange is not null) await keyChange.ApplyAsync(_keys).ConfigureAwait(false);
+            if (dataChange is not null) Data.Apply(dataChange);
             foreach (var message in receivedMessages ?? []) _received.Add(ReceivedMessageWindow.KeyOf(message));
             Creds = creds;
+        }
+        finally
+        {
+            _commitLock.Release();
+        }
+    }
+
+    /// <summary>Persists account data alone (creds and Signal state unchanged), then applies it; nothing when it is empty.</summary>
+    internal async Task CommitDataAsync(string cause, AccountDataTransaction data, CancellationToken cancellationToken)
+    {
+        if (data.IsEmpty) return;
+        await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var change = data.ToChange();
+            await _persister.PersistAsync(new EngineStateChange(cause, null, null, Data: change), cancellationToken).ConfigureAwait(false);
+            Data.Apply(change);
         }
         finally
         {

@@ -241,12 +241,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         }
         try
         {
-            _state.CompactSignalChanges();
+            _state.CompactChanges();
         }
         catch (Exception e)
         {
             // The uncompacted list is still exact: snapshot it as it is rather than fail the account.
-            _log.Error(e, "Folding the Signal changes of {0} failed", _accountId);
+            _log.Error(e, "Folding the Signal or account data changes of {0} failed", _accountId);
         }
         SaveSnapshot(_state.ToSnapshot());
     }

@@ -56,7 +56,7 @@ internal sealed class AccountConnection(
         }
         // Copies: the child reads them on its own thread while the account goes on changing the state.
         var connectionContext = new AccountConnectionContext(accountId, context.Self, state.Creds, [.. state.SignalChanges],
-            [.. state.ReceivedKeys.InOrder], sequenceNr);
+            [.. state.ReceivedKeys.InOrder], sequenceNr, [.. state.DataChanges]);
         if (factory.CreateConnectionProps(connectionContext) is not { } childProps)
         {
             SetState(ConnectionState.NoEngine, "no engine on this node");

@@ -3,19 +3,21 @@ using WaCluster.Actors.Commands;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Core.Creds;
+using WaCluster.Core.Store;
 using WaCluster.Engine.State;
 
 namespace WaCluster.Actors.Accounts;
 
 /// <summary>
-/// What an account remembers across restarts and node moves: its engine creds and Signal changes (opaque bytes the
-/// engine produced), the outbox of sends not yet acked by the server, and recently handled message ids.
+/// What an account remembers across restarts and node moves: its engine creds, Signal and account data changes
+/// (opaque bytes the engine produced), the outbox of sends not yet acked by the server, and recently handled message ids.
 /// Changed only by applying journal events, so replay rebuilds exactly what was live; it also decides which events a
 /// command or an engine state change makes, so that the actor only persists, answers and publishes.
 /// </summary>
 public sealed class AccountState
 {
     private readonly List<ByteString> _signalChanges = [];
+    private readonly List<ByteString> _dataChanges = [];
     // Insertion-ordered so that a reconnect resends in the order the sends were accepted.
     private readonly OrderedDictionary<string, SendIntent> _outbox = new(StringComparer.Ordinal);
 
@@ -35,6 +37,8 @@ public sealed class AccountState
     public ByteString? Creds { get; private set; }
 
     public IReadOnlyList<ByteString> SignalChanges => _signalChanges;
+
+    public IReadOnlyList<ByteString> DataChanges => _dataChanges;
 
     /// <summary>Unacked sends in the order they were accepted.</summary>
     public IEnumerable<SendIntent> Outbox => _outbox.Values;
@@ -88,7 +92,8 @@ public sealed class AccountState
     private bool KnowsSend(string messageId) => Recent.Contains(messageId) || IsPending(messageId);
 
     /// <summary>
-    /// The journal events of one engine state change, for one atomic write: the creds, the Signal change, then each
+    /// The journal events of one engine state change, for one atomic write: the creds, the Signal change, the account
+    /// data change, then each
     /// message it decrypted that the account has not stored before (a redelivery after a lost ack is not stored again).
     /// </summary>
     public StateWrite WriteFor(LinkStateChanged change)
@@ -102,21 +107,33 @@ public sealed class AccountState
         {
             events.Add(new SignalStateStored { SignalChange = change.SignalChange, ReceivedKeys = { change.ReceivedKeys } });
         }
+        if (!change.DataChange.IsEmpty)
+        {
+            events.Add(new AccountDataStored { Change = change.DataChange });
+        }
         var received = change.Received.Where(message => !Recent.Contains(message.MessageId)).ToList();
         events.AddRange(received.Select(message => new InboundStored { Message = message }));
         return new StateWrite(events, received);
     }
 
-    /// <summary>Replaces the Signal changes by their fold (<see cref="SignalChangeCompaction"/>), before a snapshot.</summary>
-    public void CompactSignalChanges()
+    /// <summary>
+    /// Replaces the Signal changes and the account data changes each by their fold (<see cref="SignalChangeCompaction"/>,
+    /// <see cref="AccountDataChange.Fold"/>), before a snapshot.
+    /// </summary>
+    public void CompactChanges()
     {
-        if (_signalChanges.Count < 2)
+        if (_signalChanges.Count > 1)
         {
-            return;
+            var folded = SignalChangeCompaction.Fold(_signalChanges);
+            _signalChanges.Clear();
+            _signalChanges.Add(folded);
         }
-        var folded = SignalChangeCompaction.Fold(_signalChanges);
-        _signalChanges.Clear();
-        _signalChanges.Add(folded);
+        if (_dataChanges.Count > 1)
+        {
+            var folded = AccountDataChange.Fold(_dataChanges.Select(change => AccountDataChange.Parse(change.Span)));
+            _dataChanges.Clear();
+            _dataChanges.Add(ByteString.CopyFrom(folded.ToByteArray()));
+        }
     }
 
     public void Apply(IAccountJournalEvent journalEvent)
@@ -135,6 +152,7 @@ public sealed class AccountState
                 LoggedOut = true;
                 Creds = null;
                 _signalChanges.Clear();
+                _dataChanges.Clear();
                 break;
             case CredsStored stored:
                 Creds = stored.Creds;
@@ -148,6 +166,9 @@ public sealed class AccountState
                 {
                     ReceivedKeys.Add(key);
                 }
+                break;
+            case AccountDataStored stored:
+                _dataChanges.Add(stored.Change);
                 break;
             case SendIntentStored stored:
                 _outbox[stored.Intent.MessageId] = stored.Intent;
@@ -191,6 +212,7 @@ public sealed class AccountState
             Creds = Creds ?? ByteString.Empty,
         };
         snapshot.SignalChanges.AddRange(_signalChanges);
+        snapshot.DataChanges.AddRange(_dataChanges);
         snapshot.Outbox.AddRange(Outbox);
         snapshot.RecentMessageIds.AddRange(Recent.InOrder);
         snapshot.ReceivedKeys.AddRange(ReceivedKeys.InOrder);
@@ -205,6 +227,8 @@ public sealed class AccountState
         Creds = snapshot.HasCreds ? snapshot.Creds : null;
         _signalChanges.Clear();
         _signalChanges.AddRange(snapshot.SignalChanges);
+        _dataChanges.Clear();
+        _dataChanges.AddRange(snapshot.DataChanges);
         _outbox.Clear();
         foreach (var intent in snapshot.Outbox)
         {
@@ -222,7 +246,7 @@ public sealed class AccountState
 
     public override string ToString() =>
         $"AccountState(started {Started}, logged out {LoggedOut}, creds {(Creds is null ? "none" : "present")}, " +
-        $"{_signalChanges.Count} signal changes, {_outbox.Count} pending sends, {Recent.Count} recent ids)";
+        $"{_signalChanges.Count} signal changes, {_dataChanges.Count} data changes, {_outbox.Count} pending sends, {Recent.Count} recent ids)";
 }
 
 /// <summary>What one engine state change writes, and the messages in it to publish once the write is confirmed.</summary>

@@ -7,7 +7,7 @@ namespace WaCluster.Actors.Connection;
 
 /// <summary>
 /// The engine's persister inside the cluster: each state change becomes one LinkStateChanged that the account actor
-/// journals (creds, Signal change and the messages it decrypted, in one atomic write); the engine goes on (and
+/// journals (creds, Signal change, account data and the messages it decrypted, in one atomic write); the engine goes on (and
 /// acks the server) only once the account confirms the write.
 /// </summary>
 internal sealed class AccountStatePersister(string accountId, IActorRef account, TimeSpan timeout) : IEngineStatePersister
@@ -26,6 +26,10 @@ internal sealed class AccountStatePersister(string accountId, IActorRef account,
         if (change.Keys is { IsEmpty: false } keys)
         {
             message.SignalChange = ByteString.CopyFrom(keys.ToByteArray());
+        }
+        if (change.Data is { IsEmpty: false } data)
+        {
+            message.DataChange = ByteString.CopyFrom(data.ToByteArray());
         }
         foreach (var received in change.ReceivedMessages ?? [])
         {

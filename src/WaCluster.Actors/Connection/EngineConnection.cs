@@ -8,6 +8,7 @@ using WaCluster.Core.Creds;
 using WaCluster.Core.Events;
 using WaCluster.Core.Iq;
 using WaCluster.Core.Messaging;
+using WaCluster.Core.Store;
 using WaCluster.Engine;
 using WaCluster.Engine.Messaging;
 using WaCluster.Protocol.Jids;
@@ -78,8 +79,9 @@ internal sealed partial class EngineConnection : ReceiveActor
     private async Task<DisconnectInfo> RunAsync(IActorRef self, CancellationToken cancellationToken)
     {
         var (creds, keys) = await RestoreAsync(_context).ConfigureAwait(false);
+        var data = AccountData.From(_context.DataChanges.Select(change => AccountDataChange.Parse(change.Span)));
         var engine = new AccountEngine(creds, keys, new AccountStatePersister(_context.AccountId, _context.Account, _persistTimeout), _options,
-            _transports(_system, creds.NoiseKey, cancellationToken), receivedMessageKeys: _context.ReceivedKeys);
+            _transports(_system, creds.NoiseKey, cancellationToken), receivedMessageKeys: _context.ReceivedKeys, data: data);
         self.Tell(new EngineReady(engine));
         var events = ForwardEventsAsync(engine, self, cancellationToken);
         try

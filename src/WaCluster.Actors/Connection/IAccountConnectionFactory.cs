@@ -22,7 +22,8 @@ public sealed class AccountConnectionContext(
     ByteString? creds,
     IReadOnlyList<ByteString> signalChanges,
     IReadOnlyList<string>? receivedKeys = null,
-    long incarnation = 0)
+    long incarnation = 0,
+    IReadOnlyList<ByteString>? dataChanges = null)
 {
     public string AccountId { get; } = accountId;
 
@@ -33,6 +34,9 @@ public sealed class AccountConnectionContext(
     public ByteString? Creds { get; } = creds;
 
     public IReadOnlyList<ByteString> SignalChanges { get; } = signalChanges;
+
+    /// <summary>The account data changes in journal order (the PN-LID map and the like).</summary>
+    public IReadOnlyList<ByteString> DataChanges { get; } = dataChanges ?? [];
 
     /// <summary>
     /// The account's journal sequence number when this connection was opened: the fencing token of the connection (the

@@ -67,6 +67,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("intent", typeof(SendIntent), SendIntent.Parser),
         ("j-creds", typeof(CredsStored), CredsStored.Parser),
         ("j-signal", typeof(SignalStateStored), SignalStateStored.Parser),
+        ("j-data", typeof(AccountDataStored), AccountDataStored.Parser),
         ("j-intent", typeof(SendIntentStored), SendIntentStored.Parser),
         ("j-intent-done", typeof(SendIntentCompleted), SendIntentCompleted.Parser),
         ("j-in", typeof(InboundStored), InboundStored.Parser),

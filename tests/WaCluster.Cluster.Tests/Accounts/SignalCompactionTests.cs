@@ -53,7 +53,7 @@ public sealed class SignalCompactionTests
         {
             state.Apply(new SignalStateStored { SignalChange = change });
         }
-        state.CompactSignalChanges();
+        state.CompactChanges();
 
         var folded = Assert.Single(state.SignalChanges);
         Assert.True(folded.Length * 5 < changes.Sum(change => change.Length), $"fold {folded.Length} B of {changes.Sum(change => change.Length)} B");
@@ -70,7 +70,7 @@ public sealed class SignalCompactionTests
         var restored = new AccountState(dedupeCapacity: 8);
         restored.Apply(state.ToSnapshot());
         restored.Apply(new SignalStateStored { SignalChange = changes[^1] });
-        restored.CompactSignalChanges();
+        restored.CompactChanges();
         Assert.Equal(folded, Assert.Single(restored.SignalChanges));
     }
 }

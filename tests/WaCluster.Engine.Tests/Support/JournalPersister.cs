@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using WaCluster.Core.Creds;
 using WaCluster.Core.Events;
+using WaCluster.Core.Store;
 using WaCluster.Engine.State;
 using WaCluster.Signal.Stores;
 
@@ -13,7 +14,7 @@ namespace WaCluster.Engine.Tests.Support;
 /// </summary>
 internal sealed class JournalPersister : IEngineStatePersister
 {
-    private readonly ConcurrentQueue<(byte[]? Creds, byte[]? Keys)> _journal = new();
+    private readonly ConcurrentQueue<(byte[]? Creds, byte[]? Keys, byte[]? Data)> _journal = new();
     private readonly ConcurrentQueue<ReceivedMessage> _received = new();
 
     public int Count => _journal.Count;
@@ -26,7 +27,7 @@ internal sealed class JournalPersister : IEngineStatePersister
 
     public ValueTask PersistAsync(EngineStateChange change, CancellationToken cancellationToken)
     {
-        _journal.Enqueue((change.Creds?.ToByteArray(), change.Keys?.ToByteArray()));
+        _journal.Enqueue((change.Creds?.ToByteArray(), change.Keys?.ToByteArray(), change.Data?.ToByteArray()));
         foreach (var message in change.ReceivedMessages ?? []) _received.Enqueue(message);
         AfterPersist?.Invoke(change);
         return ValueTask.CompletedTask;
@@ -38,10 +39,14 @@ internal sealed class JournalPersister : IEngineStatePersister
     {
         var creds = AuthCreds.Parse(_journal.Last(e => e.Creds is not null).Creds);
         var keys = new InMemorySignalProtocolStore(creds.IdentityKeyPair, creds.RegistrationId);
-        foreach (var (_, change) in _journal)
+        foreach (var (_, change, _) in _journal)
         {
             if (change is not null) await SignalStateChange.Parse(change).ApplyAsync(keys);
         }
         return (creds, keys);
     }
+
+    /// <summary>The account data the journaled changes rebuild, read back from their bytes.</summary>
+    public AccountData ReplayData() =>
+        AccountData.From(_journal.Where(e => e.Data is not null).Select(e => AccountDataChange.Parse(e.Data)));
 }
