@@ -5,6 +5,7 @@ using WaCluster.Core.Keys;
 using WaCluster.Core.Messaging;
 using WaCluster.Core.Stanzas;
 using WaCluster.Engine.Connection;
+using WaCluster.Engine.History;
 using WaCluster.Engine.State;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -39,6 +40,7 @@ internal sealed class MessageHandler(AccountEngine engine)
             return;
         }
         await engine.SignalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        HistoryChunksRead? history = null;
         try
         {
             var sender = stanza.GetJid("participant") ?? stanza.GetJid("from");
@@ -46,7 +48,10 @@ internal sealed class MessageHandler(AccountEngine engine)
             {
                 var transaction = new SignalStoreTransaction(engine.KeyStore);
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
-                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
+                // History chunks are read before the commit, which persists their progress with the notifications.
+                history = await engine.History.ReadAsync(messages, cancellationToken).ConfigureAwait(false);
+                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, history.Data).ConfigureAwait(false);
+                foreach (var chunk in history.Chunks) engine.Emit(chunk);
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
                     // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
@@ -56,6 +61,10 @@ internal sealed class MessageHandler(AccountEngine engine)
                 engine.LearnContacts(messages.Where(m => !m.Key.FromMe && m.PushName is { Length: > 0 }).Select(m => new ContactInfo(m.Sender, Notify: m.PushName)));
             }
             await session.SendAsync(Receipts.Delivery(stanza), cancellationToken).ConfigureAwait(false);
+            if (history is { Notifications: > 0 })
+            {
+                await session.SendAsync(Receipts.HistorySync(stanza), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (EngineException ex)
         {

@@ -42,6 +42,12 @@ public sealed partial class WaSimulator
     public IReadOnlyList<Message> UploadHistory(string phoneNumber, bool full) =>
         [.. HistoryChunks.Split(SeedHistory(phoneNumber), HistoryWindowFor(full)).Select(UploadChunk)];
 
+    /// <summary>How many history-sync notifications the companions of <paramref name="phoneNumber"/> receipted as processed (hist_sync).</summary>
+    public int HistorySyncReceipts(string phoneNumber)
+    {
+        lock (Gate) return Directory.FindByPhone(phoneNumber)?.Phone.HistorySyncReceipts.Count ?? 0;
+    }
+
     /// <summary>Sends a freshly linked companion its phone's history (nothing when the phone is seeded with none).</summary>
     internal void StartHistorySync(SimDevice device, bool requireFullSync)
     {
@@ -62,29 +68,56 @@ public sealed partial class WaSimulator
     [LoggerMessage(Level = LogLevel.Warning, Message = "history sync to {Device} failed")]
     private static partial void LogHistoryFailed(ILogger logger, Exception exception, SimDevice device);
 
+    /// <summary>
+    /// The phone sends the companion <paramref name="deviceJid"/> its history again, as after linking (a phone
+    /// re-sending chunks a companion may have processed already).
+    /// </summary>
+    public async Task SendHistoryAgainAsync(string deviceJid, bool full)
+    {
+        SimDevice device;
+        lock (Gate) device = FindDevice(WaCluster.Protocol.Jids.Jid.Parse(deviceJid)) ?? throw new SimulatorException($"no linked device {deviceJid}");
+        await SendHistoryAsync(device, full).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The phone sends <paramref name="message"/> (any protocol message, e.g. a history-sync notification a test
+    /// made) to its own companion <paramref name="deviceJid"/> as a peer message. Returns the stanza id.
+    /// </summary>
+    public async Task<string> PhoneSendPeerMessageAsync(string deviceJid, Message message)
+    {
+        SimDevice device;
+        lock (Gate) device = FindDevice(WaCluster.Protocol.Jids.Jid.Parse(deviceJid)) ?? throw new SimulatorException($"no linked device {deviceJid}");
+        return await SendPeerMessageAsync(device, message).ConfigureAwait(false);
+    }
+
     private async Task SendHistoryAsync(SimDevice device, bool requireFullSync)
+    {
+        foreach (var chunk in HistoryChunks.Split(SeedHistory(device.User.PhoneNumber), HistoryWindowFor(requireFullSync)))
+        {
+            await SendPeerMessageAsync(device, UploadChunk(chunk)).ConfigureAwait(false);
+        }
+    }
+
+    // A peer message: from the account itself (device 0), encrypted to one of its own devices only.
+    private async Task<string> SendPeerMessageAsync(SimDevice device, Message message)
     {
         var user = device.User;
         var target = new PhoneSender.Target(device, PhoneSender.BundleOf(device.Keys), OwnDevice: false);
-        foreach (var chunk in HistoryChunks.Split(SeedHistory(user.PhoneNumber), HistoryWindowFor(requireFullSync)))
+        var (_, enc) = (await PhoneSender.EncryptAsync(user.Phone, [target], user.PnJid, message, Random.Shared).ConfigureAwait(false))[0];
+        lock (Gate)
         {
-            var notification = UploadChunk(chunk);
-            var (_, enc) = (await PhoneSender.EncryptAsync(user.Phone, [target], user.PnJid, notification, Random.Shared).ConfigureAwait(false))[0];
-            lock (Gate)
-            {
-                var id = NewMessageId();
-                // A peer message: from the account itself (device 0), addressed to one of its own devices.
-                var stanza = new BinaryNode("message",
-                [
-                    ("from", user.PnJid),
-                    ("to", device.PnJid),
-                    ("id", id),
-                    ("t", ServerNodes.Timestamp(Now)),
-                    ("type", "text"),
-                    ("category", "peer"),
-                ], [enc]);
-                device.Deliver(new PendingStanza(id, "message", stanza));
-            }
+            var id = NewMessageId();
+            var stanza = new BinaryNode("message",
+            [
+                ("from", user.PnJid),
+                ("to", device.PnJid),
+                ("id", id),
+                ("t", ServerNodes.Timestamp(Now)),
+                ("type", "text"),
+                ("category", "peer"),
+            ], [enc]);
+            device.Deliver(new PendingStanza(id, "message", stanza));
+            return id;
         }
     }
 

@@ -41,9 +41,12 @@ internal static class ReceiptRelay
             var relayed = receipt.ContentKind == NodeContentKind.Children
                 ? new BinaryNode("receipt", attributes.ToArray(), receipt.Children.AsSpan())
                 : new BinaryNode("receipt", attributes.ToArray());
+            // Receipts for the phone's peer messages (history sync among them) are for the phone alone.
+            var forPhone = user == sender.User && receipt["type"] is "peer_msg" or "hist_sync";
             var targets = to.Device != 0
                 ? user.Companions.TryGetValue(to.Device, out var one) ? [one] : []
-                : user.Companions.Values.ToArray();
+                : forPhone ? [] : user.Companions.Values.ToArray();
+            if (forPhone && receipt["type"] == "hist_sync") user.Phone.HistorySyncReceipts.Add(id);
             foreach (var device in targets)
             {
                 if (device != sender) device.Deliver(new PendingStanza(id, "receipt", relayed));
