@@ -1,4 +1,6 @@
-// History sync of unmodified Baileys clients (started by sim.start with `history`) against the simulated phone.
+// History sync of unmodified Baileys clients (started by sim.start with `history`) against the simulated phone, and
+// Baileys' history path over the same chunks for the sync benchmark.
+import { downloadAndProcessHistorySyncNotification } from 'baileys'
 import { simClient } from './sim-baileys.mjs'
 
 let mediaHost
@@ -27,5 +29,34 @@ export const ops = {
       contacts: distinct(h => h.contacts),
       messages: distinct(h => h.messages)
     }
+  }
+}
+
+// Baileys' own history path (downloadAndProcessHistorySyncNotification: download, decrypt, inflate, decode,
+// processHistoryMessage) over the given chunks, their blobs answered from memory; best of `trials` runs.
+ops['sync.history.bench'] = async ({ chunks, trials = 3 }) => {
+  const blobs = new Map(chunks.map(c => [c.directPath, Buffer.from(c.blob, 'base64')]))
+  const notifications = chunks.map(c => ({ mediaKey: Buffer.from(c.mediaKey, 'base64'), directPath: c.directPath }))
+  const previous = globalThis.fetch
+  globalThis.fetch = async input => new Response(blobs.get(new URL(typeof input === 'string' ? input : input.url).pathname))
+  try {
+    let best = 0
+    let peak = 0
+    let messages = 0
+    for (let trial = 0; trial < trials; trial++) {
+      const base = process.memoryUsage().heapUsed
+      const started = process.hrtime.bigint()
+      messages = 0
+      for (const n of notifications) {
+        const data = await downloadAndProcessHistorySyncNotification(n, {})
+        messages += data.messages.length
+        peak = Math.max(peak, process.memoryUsage().heapUsed - base)
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9
+      best = Math.max(best, messages / seconds)
+    }
+    return { messagesPerSecond: best, messages, peakHeapBytes: peak }
+  } finally {
+    globalThis.fetch = previous
   }
 }
