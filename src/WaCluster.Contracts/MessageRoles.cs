@@ -31,6 +31,7 @@ public sealed partial class GroupChanged : IAccountEvent;
 public sealed partial class GroupJoined : IAccountEvent;
 public sealed partial class PresenceChanged : IAccountEvent;
 public sealed partial class ContactsChanged : IAccountEvent;
+public sealed partial class HistoryChunkSynced : IAccountEvent;
 
 public sealed partial class LinkStateChanged : IAccountLinkMessage;
 public sealed partial class LinkStatePersisted : IAccountLinkMessage;

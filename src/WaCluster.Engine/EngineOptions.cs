@@ -22,8 +22,17 @@ public sealed record EngineOptions
     /// <summary>What the ClientPayload and the pairing stanzas announce of this client.</summary>
     public ClientIdentity Identity => new(Version, Browser, CountryCode, SyncFullHistory);
 
-    /// <summary>Ask the phone for the full history at linking (Baileys' syncFullHistory).</summary>
-    public bool SyncFullHistory { get; init; } = true;
+    /// <summary>
+    /// Ask the phone for the full history at linking (Baileys' syncFullHistory, which Baileys defaults to true); off, the
+    /// phone sends the recent window only, which is what an account needs to start from and far less to download.
+    /// </summary>
+    public bool SyncFullHistory { get; init; }
+
+    /// <summary>Largest encrypted history chunk downloaded; a chunk declaring or delivering more is refused.</summary>
+    public long MaxHistoryBlobBytes { get; init; } = 64L << 20;
+
+    /// <summary>Largest inflated history chunk read; one inflating past it is refused (an inflation bomb stops there).</summary>
+    public long MaxHistoryInflatedBytes { get; init; } = 512L << 20;
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using WaCluster.Simulator;
 
 // dotnet run --project src/WaCluster.Simulator -- [--port N] [--seed N] [--idle-seconds N] [--tls true]
-//     [--lid-users true] [--group-addressing lid|pn] [--require-privacy-tokens true]
+//     [--lid-users true] [--group-addressing lid|pn] [--require-privacy-tokens true] [--history-messages N]
 //     [--app-state-seed contacts,archived,pinned,muted,labels]
 var options = new SimulatorOptions();
 for (var i = 0; i + 1 < args.Length; i += 2)
@@ -17,8 +17,10 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         "--group-addressing" => options with { DefaultGroupAddressing = Enum.Parse<GroupAddressing>(args[i + 1], ignoreCase: true) },
         "--require-privacy-tokens" => options with { RequirePrivacyTokens = bool.Parse(args[i + 1]) },
         "--app-state-seed" => options with { AppStateSeed = WaCluster.Simulator.AppState.AppStateSeed.Parse(args[i + 1]) },
+        "--history-messages" => options with { HistoryMessages = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
         _ => throw new ArgumentException($"unknown option {args[i]}; use --port N, --seed N, --idle-seconds N, --tls true, "
-            + "--lid-users true, --group-addressing lid|pn, --require-privacy-tokens true, --app-state-seed contacts,archived,pinned,muted,labels"),
+            + "--lid-users true, --group-addressing lid|pn, --require-privacy-tokens true, --history-messages N, "
+            + "--app-state-seed contacts,archived,pinned,muted,labels"),
     };
 }
 await using var host = await SimulatorHost.StartAsync(options);

@@ -54,6 +54,18 @@ public sealed record SimulatorOptions
 
     /// <summary>The app state each phone holds before its first companion links (contacts, chat settings, labels).</summary>
     public AppState.AppStateSeed AppStateSeed { get; init; } = new();
+
+    /// <summary>
+    /// Messages in each phone's seeded history (about one chat per twenty messages), sent to every companion that links
+    /// as history-sync chunks; 0: phones have no history and send none.
+    /// </summary>
+    public int HistoryMessages { get; init; }
+
+    /// <summary>A companion that did not ask for full history gets the messages of this recent window only.</summary>
+    public TimeSpan RecentHistory { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Most messages in one RECENT, FULL or ON_DEMAND history chunk.</summary>
+    public int HistoryChunkMessages { get; init; } = 2_000;
 }
 
 /// <summary>Whether a group names its members by phone number or by LID (addressing_mode).</summary>

@@ -13,8 +13,9 @@ internal sealed class BaileysPeers(SimulatorHost host, NodeHarness node, HttpCli
     /// <summary>
     /// Starts a fresh Baileys client named <paramref name="id"/>, scans its QR (with the phone of
     /// <paramref name="phone"/>, linking another device to that account, or of a new account) and waits until it is logged in.
+    /// <paramref name="history"/> (<c>new { full }</c>) makes a client that processes its phone's history sync.
     /// </summary>
-    public async Task<AccountInfo> PairAsync(string id, string? phone = null)
+    public async Task<AccountInfo> PairAsync(string id, string? phone = null, object? history = null)
     {
         var start = await CallAsync<StartResult>("sim.start", new
         {
@@ -22,6 +23,7 @@ internal sealed class BaileysPeers(SimulatorHost host, NodeHarness node, HttpCli
             url = Host.ChatUri.ToString(),
             rootKey = Convert.ToBase64String(Host.Simulator.RootPublicKey),
             name = id,
+            history,
         });
         Assert.StartsWith("https://wa.me/settings/linked_devices#", start.Qr);
         using var response = await http.PostAsync(new Uri(Host.BaseUri, phone is null ? "admin/mock-phone/scan-qr" : $"admin/mock-phone/scan-qr?phone={phone}"), new StringContent(start.Qr));

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using WaCluster.Contracts;
 using WaCluster.Contracts.Proto;
 using WaCluster.Core.Events;
@@ -9,8 +10,8 @@ using EngineGroupsUpdate = WaCluster.Core.Events.GroupsUpdate;
 namespace WaCluster.Actors.Connection;
 
 /// <summary>
-/// Engine events that become contract events without being persisted: receipts for our messages, group changes and
-/// presences.
+/// Engine events that become contract events without being persisted: receipts for our messages, group changes,
+/// presences, contacts and history chunks.
 /// (Received messages, reactions, edits and revokes are messages: they travel with their state change instead.)
 /// </summary>
 internal static class PublishedEvents
@@ -91,11 +92,28 @@ internal static class PublishedEvents
                 AccountId = accountId,
                 Contacts =
                 {
-                    contacts.Contacts.Select(contact => new ContactSeen
+                    contacts.Contacts.Select(ContactOf),
+                },
+            },
+        ],
+        HistorySynced history =>
+        [
+            new HistoryChunkSynced
+            {
+                AccountId = accountId,
+                SyncType = (uint)history.SyncType,
+                ChunkOrder = history.ChunkOrder,
+                Progress = history.Progress,
+                Chats =
+                {
+                    history.Chats.Select(chat => new HistoryChatSeen
                     {
-                        Jid = contact.Id.ToString(), PushName = contact.Notify ?? "", LidJid = contact.Lid?.ToString() ?? "",
+                        Jid = chat.Id.ToString(), Name = chat.Name ?? "", UnreadCount = chat.UnreadCount,
+                        LastMessageUnixSeconds = chat.LastMessageAt?.ToUnixTimeSeconds() ?? 0,
                     }),
                 },
+                Contacts = { history.Contacts.Select(ContactOf) },
+                Messages = { history.Messages.Select(message => message.ToByteString()) },
             },
         ],
         // Measured, not published: server acks and retry receipts feed the metrics, errors the log (EngineConnection);
@@ -107,6 +125,11 @@ internal static class PublishedEvents
         AppStateUpdate => [],
         // A kind of event (or a participant action) this table does not know yet: the caller reports it rather than drop it unseen.
         _ => null,
+    };
+
+    private static ContactSeen ContactOf(ContactInfo contact) => new()
+    {
+        Jid = contact.Id.ToString(), PushName = contact.Notify ?? "", LidJid = contact.Lid?.ToString() ?? "",
     };
 
     // One groups.update may name several changes: each kind becomes its own event.

@@ -58,6 +58,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("e-group-joined", typeof(GroupJoined), GroupJoined.Parser),
         ("e-presence", typeof(PresenceChanged), PresenceChanged.Parser),
         ("e-contacts", typeof(ContactsChanged), ContactsChanged.Parser),
+        ("e-history", typeof(HistoryChunkSynced), HistoryChunkSynced.Parser),
         ("l-state", typeof(LinkStateChanged), LinkStateChanged.Parser),
         ("l-state-ok", typeof(LinkStatePersisted), LinkStatePersisted.Parser),
         ("l-send", typeof(LinkSend), LinkSend.Parser),

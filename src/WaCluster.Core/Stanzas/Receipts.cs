@@ -70,11 +70,19 @@ public static class Receipts
         return new IncomingRetryReceipt(id, from, device, chat, count, KeyBundles.FromRetryReceipt(receipt));
     }
 
-    /// <summary>The delivery receipt for a decrypted message: to the sender's user, or to the group (or status@broadcast) naming the author.</summary>
+    /// <summary>
+    /// The delivery receipt for a decrypted message: to the sender's user, or to the group (or status@broadcast) naming
+    /// the author; a peer message (from our own phone to this device) gets a peer_msg receipt.
+    /// </summary>
     public static BinaryNode Delivery(BinaryNode message) =>
         message.GetJid("from") is { } group && (group.IsGroup || group.IsStatusBroadcast)
             ? new("receipt", [("id", message.GetAttribute("id")), ("to", group.ToString()), ("participant", message.GetAttribute("participant"))])
-            : new("receipt", [("id", message.GetAttribute("id")), ("to", message.GetJid("from")?.ToNonAd().ToString())]);
+            : new("receipt", [("id", message.GetAttribute("id")), ("to", message.GetJid("from")?.ToNonAd().ToString()),
+                ("type", message.GetAttribute("category") == "peer" ? "peer_msg" : null)]);
+
+    /// <summary>The receipt that tells our phone a history-sync notification was processed (Baileys' hist_sync receipt).</summary>
+    public static BinaryNode HistorySync(BinaryNode message) =>
+        new("receipt", [("id", message.GetAttribute("id")), ("to", message.GetJid("from")?.ToNonAd().ToString()), ("type", "hist_sync")]);
 
     /// <summary>The read receipt (blue ticks) for one received message.</summary>
     public static BinaryNode Read(WaMessageKey key) =>

@@ -7,6 +7,7 @@ using WaCluster.Core.Stanzas;
 using WaCluster.Core.Store;
 using WaCluster.Engine.AppState;
 using WaCluster.Engine.Connection;
+using WaCluster.Engine.History;
 using WaCluster.Engine.State;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -41,6 +42,7 @@ internal sealed class MessageHandler(AccountEngine engine)
             return;
         }
         await engine.SignalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        HistoryChunksRead? history = null;
         try
         {
             var sender = stanza.GetJid("participant") ?? stanza.GetJid("from");
@@ -52,7 +54,10 @@ internal sealed class MessageHandler(AccountEngine engine)
                 var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
                 AccountEngine.LearnDisappearingTimers(data, messages);
                 AppStateKeyShareIntake.Stage(engine, data, messages);
+                // History chunks are read before the commit, which persists their progress with the notifications.
+                history = await engine.History.ReadAsync(data, messages, cancellationToken).ConfigureAwait(false);
                 await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, data).ConfigureAwait(false);
+                foreach (var chunk in history.Chunks) engine.Emit(chunk);
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
                     // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
@@ -64,6 +69,10 @@ internal sealed class MessageHandler(AccountEngine engine)
                 engine.LearnContacts(messages.Where(m => !m.Key.FromMe && m.PushName is { Length: > 0 }).Select(m => new ContactInfo(m.Sender, Notify: m.PushName)));
             }
             await session.SendAsync(Receipts.Delivery(stanza), cancellationToken).ConfigureAwait(false);
+            if (history is { Notifications: > 0 })
+            {
+                await session.SendAsync(Receipts.HistorySync(stanza), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (EngineException ex)
         {

@@ -87,7 +87,20 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
     public Task<DecryptedMedia> DownloadToFileAsync(MediaLocation media, string path, CancellationToken cancellationToken) =>
         DownloadAsync(media, blob => MediaDecryptor.DecryptToFileAsync(blob, path, media.MediaKey, media.Type, media.Checks, cancellationToken), cancellationToken);
 
-    private async Task<DecryptedMedia> DownloadAsync(MediaLocation media, Func<Stream, Task<DecryptedMedia>> decrypt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads the blob at <paramref name="directPath"/> (tried on every media host), refusing an answer over
+    /// <paramref name="maxBlobBytes"/>, and decrypts and verifies it into the file at <paramref name="path"/>, which
+    /// appears only if verified.
+    /// </summary>
+    public Task<DecryptedMedia> DownloadToFileAsync(MediaType type, string directPath, byte[] mediaKey, MediaChecks checks, long maxBlobBytes, string path,
+        CancellationToken cancellationToken) =>
+        DownloadAsync(new BlobAddress(type.WireName(), null, directPath), blob => MediaDecryptor.DecryptToFileAsync(new BoundedStream(blob, maxBlobBytes), path, mediaKey, type, checks,
+            cancellationToken), cancellationToken);
+
+    private Task<DecryptedMedia> DownloadAsync(MediaLocation media, Func<Stream, Task<DecryptedMedia>> decrypt, CancellationToken cancellationToken) =>
+        DownloadAsync(new BlobAddress(media.Kind.ToString(), media.Url, media.DirectPath), decrypt, cancellationToken);
+
+    private async Task<DecryptedMedia> DownloadAsync(BlobAddress media, Func<Stream, Task<DecryptedMedia>> decrypt, CancellationToken cancellationToken)
     {
         var failures = new List<Exception>();
         int? gone = null;
@@ -120,7 +133,7 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
     }
 
     // The message's own URL first (its host holds the blob), then its direct path on every host we know of.
-    private async Task<IReadOnlyList<Uri>> CandidateUrlsAsync(MediaLocation media, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Uri>> CandidateUrlsAsync(BlobAddress media, CancellationToken cancellationToken)
     {
         var urls = new List<Uri>();
         if (media.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme == Uri.UriSchemeHttps) urls.Add(absolute);
@@ -173,4 +186,7 @@ internal sealed class MediaTransfer(HttpClient http, MediaConnectionCache connec
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 
     private sealed record UploadAnswer(string Url, string DirectPath);
+
+    // What a download names in its errors (the media kind or type) and where the blob is.
+    private sealed record BlobAddress(string Kind, string? Url, string? DirectPath);
 }

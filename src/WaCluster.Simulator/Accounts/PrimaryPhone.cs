@@ -36,6 +36,9 @@ public sealed class PrimaryPhone
     /// <summary>Stanzas that reached the phone (including group traffic it does not decrypt).</summary>
     public long ReceivedStanzas { get; set; }
 
+    /// <summary>Ids of the history-sync notifications its companions receipted as processed (hist_sync), in arrival order.</summary>
+    internal List<string> HistorySyncReceipts { get; } = [];
+
     /// <summary>The phone is always reachable, so it never runs out of one-time keys: mint one per request.</summary>
     public OneTimePreKey MintOneTimeKey()
     {

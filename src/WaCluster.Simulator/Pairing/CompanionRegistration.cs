@@ -8,6 +8,9 @@ namespace WaCluster.Simulator.Pairing;
 /// <summary>The keys a fresh companion announces in its registration ClientPayload (devicePairingData), checked.</summary>
 public sealed record CompanionRegistration(byte[] NoiseKey, PublishedKeys Keys, string Platform)
 {
+    /// <summary>The companion asked for its phone's full history (DeviceProps.requireFullSync), not only the recent window.</summary>
+    public bool RequireFullSync { get; init; }
+
     public static CompanionRegistration FromPayload(ClientPayload.Types.DevicePairingRegistrationData data, byte[] noiseKey)
     {
         var registration = Exact(data.ERegid.Span, 4, "eRegid");
@@ -25,7 +28,11 @@ public sealed record CompanionRegistration(byte[] NoiseKey, PublishedKeys Keys, 
             BinaryPrimitives.ReadUInt32BigEndian(registration),
             identity,
             new SignedPreKey(ReadUInt24(signedId), signedKey, signature));
-        return new CompanionRegistration(noiseKey, keys, PlatformName(data));
+        var props = Props(data);
+        return new CompanionRegistration(noiseKey, keys, props is { HasPlatformType: true } ? props.PlatformType.ToString().ToLowerInvariant() : "unknown")
+        {
+            RequireFullSync = props?.RequireFullSync ?? false,
+        };
     }
 
     internal static uint ReadUInt24(ReadOnlySpan<byte> bytes) => (uint)(bytes[0] << 16 | bytes[1] << 8 | bytes[2]);
@@ -33,16 +40,15 @@ public sealed record CompanionRegistration(byte[] NoiseKey, PublishedKeys Keys, 
     private static ReadOnlySpan<byte> Exact(ReadOnlySpan<byte> value, int length, string what) =>
         value.Length == length ? value : throw new SimulatorException($"{what} has {value.Length} bytes, expected {length}");
 
-    private static string PlatformName(ClientPayload.Types.DevicePairingRegistrationData data)
+    private static DeviceProps? Props(ClientPayload.Types.DevicePairingRegistrationData data)
     {
         try
         {
-            var props = DeviceProps.Parser.ParseFrom(data.DeviceProps);
-            return props.HasPlatformType ? props.PlatformType.ToString().ToLowerInvariant() : "unknown";
+            return DeviceProps.Parser.ParseFrom(data.DeviceProps);
         }
         catch (Google.Protobuf.InvalidProtocolBufferException)
         {
-            return "unknown";
+            return null;
         }
     }
 }

@@ -80,6 +80,7 @@ internal static class PairingFlow
             simulator.Counters.Pairing();
             connection.SendAndClose(ServerNodes.StreamError(RestartRequired));
             pending.Linked.TrySetResult(device);
+            simulator.StartHistorySync(device, pending.Registration.RequireFullSync);
         }
         catch (WaCluster.Protocol.ProtocolException ex)
         {

@@ -41,10 +41,12 @@ internal static class ReceiptRelay
             var relayed = receipt.ContentKind == NodeContentKind.Children
                 ? new BinaryNode("receipt", attributes.ToArray(), receipt.Children.AsSpan())
                 : new BinaryNode("receipt", attributes.ToArray());
-            // A peer_msg receipt answers a peer message of the phone (an app state key share): it is for the phone only.
+            // Receipts for the phone's peer messages (app state key shares, history sync) are for the phone alone.
+            var forPhone = user == sender.User && receipt["type"] is "peer_msg" or "hist_sync";
             var targets = to.Device != 0
                 ? user.Companions.TryGetValue(to.Device, out var one) ? [one] : []
-                : receipt["type"] == "peer_msg" ? [] : user.Companions.Values.ToArray();
+                : forPhone ? [] : user.Companions.Values.ToArray();
+            if (forPhone && receipt["type"] == "hist_sync") user.Phone.HistorySyncReceipts.Add(id);
             foreach (var device in targets)
             {
                 if (device != sender) device.Deliver(new PendingStanza(id, "receipt", relayed));

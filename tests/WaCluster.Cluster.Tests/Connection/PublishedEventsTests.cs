@@ -28,6 +28,28 @@ public sealed class PublishedEventsTests
     }
 
     [Fact]
+    public void A_history_chunk_is_published_with_its_chats_contacts_and_messages()
+    {
+        var message = new WaCluster.Protocol.Proto.WebMessageInfo
+        {
+            Key = new WaCluster.Protocol.Proto.MessageKey { RemoteJid = "15550001111@s.whatsapp.net", Id = "3EB0AA" },
+            Message = new WaCluster.Protocol.Proto.Message { Conversation = "hi" },
+        };
+        var chunk = new HistorySynced(WaCluster.Protocol.Proto.HistorySync.Types.HistorySyncType.Recent, 2, 40,
+            [new HistoryChat(Jid.Parse("120363000000000001@g.us"), "Team", 3, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000))],
+            [new ContactInfo(Jid.Parse("15550001111@s.whatsapp.net"), Notify: "Alice")],
+            [message]);
+
+        var published = Assert.IsType<HistoryChunkSynced>(Assert.Single(PublishedEvents.From("shop1", chunk)!));
+
+        Assert.Equal(("shop1", 3u, 2u, 40u), (published.AccountId, published.SyncType, published.ChunkOrder, published.Progress));
+        var chat = Assert.Single(published.Chats);
+        Assert.Equal(("120363000000000001@g.us", "Team", 3u, 1_700_000_000L), (chat.Jid, chat.Name, chat.UnreadCount, chat.LastMessageUnixSeconds));
+        Assert.Equal(("15550001111@s.whatsapp.net", "Alice"), (published.Contacts[0].Jid, published.Contacts[0].PushName));
+        Assert.Equal("hi", WaCluster.Protocol.Proto.WebMessageInfo.Parser.ParseFrom(Assert.Single(published.Messages)).Message.Conversation);
+    }
+
+    [Fact]
     public void Every_kind_of_engine_event_is_known_to_the_table()
     {
         var kinds = typeof(EngineEvent).Assembly.GetTypes()

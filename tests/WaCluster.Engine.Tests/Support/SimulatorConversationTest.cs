@@ -11,9 +11,11 @@ namespace WaCluster.Engine.Tests.Support;
 /// <summary>
 /// A seeded simulator plus a node harness for unmodified Baileys clients, started per test class and torn down after
 /// it, with helpers that pair our engines by QR and start Baileys clients against that simulator; new groups take
-/// <paramref name="groupAddressing"/>.
+/// <paramref name="groupAddressing"/>, and <paramref name="historyMessages"/> seeds every phone's history (see
+/// <see cref="SimulatorOptions.HistoryMessages"/>).
 /// </summary>
-public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, GroupAddressing groupAddressing = GroupAddressing.Pn) : IAsyncLifetime
+public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, GroupAddressing groupAddressing = GroupAddressing.Pn, int historyMessages = 0)
+    : IAsyncLifetime
 {
     protected TimeSpan Slow { get; } = TimeSpan.FromSeconds(slowSeconds);
     protected GroupAddressing GroupAddressing { get; } = groupAddressing;
@@ -22,7 +24,7 @@ public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, 
 
     public async Task InitializeAsync()
     {
-        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = seed, DefaultGroupAddressing = GroupAddressing });
+        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = seed, DefaultGroupAddressing = GroupAddressing, HistoryMessages = historyMessages });
         Node = await NodeHarness.StartAsync();
     }
 
@@ -53,13 +55,15 @@ public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, 
     }
 
     /// <summary>Starts the Baileys client <paramref name="id"/> (named the same), links it by QR and waits for it to open.</summary>
-    protected async Task<AccountInfo> StartBaileysAsync(string id)
+    /// <remarks><paramref name="phone"/> links it to that account (a new one when null); <paramref name="history"/>
+    /// (<c>new { full }</c>) makes a client that processes its phone's history sync.</remarks>
+    protected async Task<AccountInfo> StartBaileysAsync(string id, string? phone = null, object? history = null)
     {
         var start = await Node.CallAsync<StartResult>("sim.start", new
         {
-            id, url = Host.ChatUri.ToString(), rootKey = Convert.ToBase64String(Host.Simulator.RootPublicKey), name = id,
+            id, url = Host.ChatUri.ToString(), rootKey = Convert.ToBase64String(Host.Simulator.RootPublicKey), name = id, history,
         }, Slow);
-        var account = await Host.Simulator.ScanAsync(start.Qr).WaitAsync(Slow);
+        var account = await Host.Simulator.ScanAsync(start.Qr, phone).WaitAsync(Slow);
         await Node.CallAsync("sim.waitOpen", new { id, opens = 1 }, Slow);
         return account;
     }

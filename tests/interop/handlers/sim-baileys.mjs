@@ -9,10 +9,11 @@ export { client as simClient }
 
 export const ops = {
   // Starts a fresh (unpaired) client and returns its first QR text.
-  'sim.start': async ({ id, url, rootKey, name, timeoutMs = 20000 }) => {
+  // history: { full } for a client that processes its phone's history sync (see sim-history.mjs).
+  'sim.start': async ({ id, url, rootKey, name, history, timeoutMs = 20000 }) => {
     setCertificateRoot(rootKey)
     if (url.startsWith('wss:')) process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0' // the simulator's TLS certificate is self-signed
-    const c = new SimClient({ url, name })
+    const c = new SimClient({ url, name, history })
     clients.set(id, c)
     c.connect()
     return { qr: await c.waitQr(timeoutMs) }

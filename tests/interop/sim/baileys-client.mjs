@@ -46,9 +46,12 @@ export const waitFor = (client, predicate, timeoutMs, what) => new Promise((reso
 })
 
 export class SimClient {
-  constructor ({ url, name }) {
+  // history: { full } makes a client that asks for (full: every chunk type) and processes its phone's history sync.
+  constructor ({ url, name, history }) {
     this.url = url
     this.name = name
+    this.history = history
+    this.histories = [] // { syncType, progress, chunkOrder, chats, contacts, messages } per messaging-history.set
     this.creds = initAuthCreds()
     this.keys = memoryKeyStore()
     // Waits re-check after every key store write too.
@@ -90,7 +93,9 @@ export class SimClient {
       auth: { creds: this.creds, keys: this.keys },
       logger: silent,
       browser: ['Ubuntu', 'Chrome', '22.04'],
-      shouldSyncHistoryMessage: () => false,
+      syncFullHistory: this.history?.full ?? true,
+      // Baileys' own default (every type but FULL) for a history client asking for the recent window only.
+      ...(this.history ? (this.history.full ? { shouldSyncHistoryMessage: () => true } : {}) : { shouldSyncHistoryMessage: () => false }),
       // Online clients send delivery receipts; offline ones send 'inactive' receipts that set no status.
       markOnlineOnConnect: true,
       connectTimeoutMs: 20000,
@@ -155,6 +160,10 @@ export class SimClient {
           this.changes.push({ id: reaction.key?.id ?? null, kind: 'reaction', targetId: key.id, text: reaction.text ?? '' })
         }
       }
+      this.notify()
+    })
+    sock.ev.on('messaging-history.set', ({ chats, contacts, messages, syncType, progress, chunkOrder }) => {
+      this.histories.push({ syncType, progress: progress ?? null, chunkOrder: chunkOrder ?? null, chats: chats.map(c => c.id), contacts: contacts.map(c => c.id), messages: messages.map(m => m.key.id) })
       this.notify()
     })
     sock.ev.on('presence.update', ({ id, presences }) => {
@@ -239,6 +248,15 @@ export class SimClient {
   }
 
   waitOwnCopies (count, timeoutMs) { return waitFor(this, () => this.ownCopies.length >= count, timeoutMs, `${count} copies from our other devices`) }
+
+  waitHistory (syncTypes, timeoutMs) {
+    const complete = type => {
+      const chunks = this.histories.filter(h => h.syncType === type)
+      const last = chunks.find(h => h.progress === 100)
+      return last && new Set(chunks.map(h => h.chunkOrder)).size === last.chunkOrder
+    }
+    return waitFor(this, () => syncTypes.every(complete), timeoutMs, `every history chunk of types ${syncTypes}: ${JSON.stringify(this.histories.map(h => [h.syncType, h.chunkOrder, h.progress]))}`)
+  }
 
   waitPresences (count, timeoutMs) { return waitFor(this, () => this.presences.length >= count, timeoutMs, `${count} presence updates`) }
 
