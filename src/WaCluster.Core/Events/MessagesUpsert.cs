@@ -7,8 +7,13 @@ namespace WaCluster.Core.Events;
 /// <summary>Identifies a message like Baileys' WAMessageKey: chat, direction, id and (in groups) the author.</summary>
 public sealed record WaMessageKey(Jid RemoteJid, bool FromMe, string Id, Jid? Participant = null);
 
-/// <summary>A decrypted incoming message (or our own, sent from another of our devices).</summary>
-public sealed record ReceivedMessage(WaMessageKey Key, Message Message, Jid Sender, string? PushName, DateTimeOffset Timestamp)
+/// <summary>
+/// A decrypted incoming message (or our own, sent from another of our devices). <see cref="Sender"/> is the device as
+/// the stanza names it; <see cref="SenderPn"/> and <see cref="SenderLid"/> are its phone-number and LID forms where
+/// known, so a subscriber can key a chat by phone number whichever form the message came in.
+/// </summary>
+public sealed record ReceivedMessage(WaMessageKey Key, Message Message, Jid Sender, string? PushName, DateTimeOffset Timestamp,
+    Jid? SenderPn = null, Jid? SenderLid = null)
 {
     /// <summary>The text of a plain or extended text message (WhatsApp Web sends the latter), else null.</summary>
     public string? Text => Message.HasConversation ? Message.Conversation : Message.ExtendedTextMessage?.Text;

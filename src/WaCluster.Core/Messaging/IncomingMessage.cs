@@ -1,4 +1,5 @@
 using WaCluster.Core.Events;
+using WaCluster.Core.Store;
 using WaCluster.Protocol;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
@@ -13,23 +14,29 @@ namespace WaCluster.Core.Messaging;
 
 /// <summary>
 /// Decrypts a 1:1 <c>message</c> stanza's pairwise ciphertexts into Messages. A message from another of our devices
-/// arrives as a DeviceSentMessage and becomes ours (fromMe) in the chat it names.
+/// arrives as a DeviceSentMessage and becomes ours (fromMe) in the chat it names. Sessions are found where
+/// <see cref="LidSessions"/> keeps them, so a LID sender whose session is still under its phone number decrypts.
 /// </summary>
 internal static class IncomingMessage
 {
-    public static async Task<IReadOnlyList<ReceivedMessage>> DecryptAsync(SignalStoreTransaction keys, BinaryNode stanza, Jid me)
+    /// <param name="data">The PN-LID map, with the pairs this stanza taught (staged) included.</param>
+    /// <param name="meLid">Our LID device, when pairing told it: our devices write to us by LID too.</param>
+    public static async Task<IReadOnlyList<ReceivedMessage>> DecryptAsync(SignalStoreTransaction keys, IAccountDataReader data, BinaryNode stanza, Jid me,
+        Jid? meLid)
     {
         var id = stanza.GetAttribute("id") ?? throw new EngineException("message without id");
         var from = stanza.GetJid("from") ?? throw new EngineException("message without a sender JID");
         Jid? group = from.IsGroup ? from : null;
         var sender = group is null ? from : stanza.GetJid("participant") ?? throw new EngineException($"group message {id} without a participant");
         var timestamp = stanza.TryGetInt64("t", out var t) ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(t, 0, 253402300799)) : DateTimeOffset.UnixEpoch;
-        var fromMe = sender.IsSameUser(me) && sender.Server == me.Server;
+        var fromMe = (sender.IsSameUser(me) && sender.Server == me.Server) || (meLid is { } ownLid && sender.IsSameUser(ownLid) && sender.IsLid);
+        var mappings = new LidMappings(data);
+        var (senderPn, senderLid) = sender.IsLid ? (mappings.PnOf(sender), (Jid?)sender) : ((Jid?)sender, mappings.LidOf(sender));
         var results = new List<ReceivedMessage>();
         foreach (var enc in stanza.GetChildren("enc"))
         {
             if (enc.ContentKind != NodeContentKind.Bytes) throw new EngineException("enc has no ciphertext");
-            var message = Decode(id, await DecryptOneAsync(keys, enc, id, sender, group).ConfigureAwait(false));
+            var message = Decode(id, await DecryptOneAsync(keys, data, enc, id, sender, group).ConfigureAwait(false));
             if (group is { } chatGroup && message.SenderKeyDistributionMessage is { } distribution)
             {
                 await InstallSenderKeyAsync(keys, chatGroup, sender, distribution).ConfigureAwait(false);
@@ -43,21 +50,24 @@ internal static class IncomingMessage
                 chat = destination;
                 message = sent.Message ?? new Message();
             }
-            results.Add(new ReceivedMessage(new WaMessageKey(chat, fromMe, id, group is null ? null : sender), message, sender, stanza.GetAttribute("notify"), timestamp));
+            results.Add(new ReceivedMessage(new WaMessageKey(chat, fromMe, id, group is null ? null : sender), message, sender, stanza.GetAttribute("notify"), timestamp,
+                senderPn, senderLid));
         }
         return results;
     }
 
-    private static async Task<byte[]> DecryptOneAsync(SignalStoreTransaction keys, BinaryNode enc, string id, Jid sender, Jid? group)
+    private static async Task<byte[]> DecryptOneAsync(SignalStoreTransaction keys, IAccountDataReader data, BinaryNode enc, string id, Jid sender, Jid? group)
     {
         try
         {
             switch (enc.GetAttribute("type"))
             {
                 case "pkmsg":
-                    return await new SessionCipher(keys, SignalAddresses.Of(sender)).DecryptAsync(SignalMessageType.PreKey, enc.Bytes).ConfigureAwait(false);
+                    return await new SessionCipher(keys, await LidSessions.AddressAsync(keys, data, sender).ConfigureAwait(false))
+                        .DecryptAsync(SignalMessageType.PreKey, enc.Bytes).ConfigureAwait(false);
                 case "msg":
-                    return await new SessionCipher(keys, SignalAddresses.Of(sender)).DecryptAsync(SignalMessageType.Whisper, enc.Bytes).ConfigureAwait(false);
+                    return await new SessionCipher(keys, await LidSessions.AddressAsync(keys, data, sender).ConfigureAwait(false))
+                        .DecryptAsync(SignalMessageType.Whisper, enc.Bytes).ConfigureAwait(false);
                 case "skmsg" when group is { } g:
                     return await new GroupCipher(keys, new SenderKeyName(g.ToString(), SignalAddresses.Of(sender))).DecryptAsync(enc.Bytes).ConfigureAwait(false);
                 case var other:

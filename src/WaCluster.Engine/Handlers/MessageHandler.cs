@@ -45,8 +45,20 @@ internal sealed class MessageHandler(AccountEngine engine)
             if (sender is not { } known || !engine.Received.Contains(ReceivedMessageWindow.KeyOf(known.ToString(), stanza.GetAttribute("id") ?? string.Empty)))
             {
                 var transaction = new SignalStoreTransaction(engine.KeyStore);
-                var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
-                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages).ConfigureAwait(false);
+                var (data, learned) = engine.LearnLidPairs(stanza, "message " + stanza.GetAttribute("id"));
+                IReadOnlyList<ReceivedMessage> messages;
+                try
+                {
+                    messages = await IncomingMessage.DecryptAsync(transaction, data, stanza, me, engine.OwnLid).ConfigureAwait(false);
+                }
+                catch (EngineException)
+                {
+                    // The pairs the stanza taught still hold when its content does not decrypt.
+                    await engine.CommitLidPairsAsync(data, learned, cancellationToken).ConfigureAwait(false);
+                    throw;
+                }
+                await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, data).ConfigureAwait(false);
+                engine.AnnounceLidPairs(learned);
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
                     // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
@@ -82,7 +94,10 @@ internal sealed class MessageHandler(AccountEngine engine)
         var key = device + "|" + stanza.GetAttribute("id");
         var count = _retryCounts.AddOrUpdate(key, 1, (_, previous) => previous + 1);
         if (count > MaxRetryCount) return;
-        var hasSession = await new SessionCipher(engine.KeyStore, SignalAddresses.Of(device)).HasOpenSessionAsync().ConfigureAwait(false);
+        // Looked up in a transaction that is dropped: a session still to migrate counts, and nothing is moved unpersisted.
+        var lookup = new SignalStoreTransaction(engine.KeyStore);
+        var hasSession = await new SessionCipher(lookup, await LidSessions.AddressAsync(lookup, engine.Data, device).ConfigureAwait(false))
+            .HasOpenSessionAsync().ConfigureAwait(false);
         PreKeyRecord? fresh = null;
         if (count > 1 || !hasSession)
         {
