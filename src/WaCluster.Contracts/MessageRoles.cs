@@ -30,6 +30,7 @@ public sealed partial class MessageStatusChanged : IAccountEvent;
 public sealed partial class GroupChanged : IAccountEvent;
 public sealed partial class PresenceChanged : IAccountEvent;
 public sealed partial class ContactsChanged : IAccountEvent;
+public sealed partial class LidMappingUpdated : IAccountEvent;
 
 public sealed partial class LinkStateChanged : IAccountLinkMessage;
 public sealed partial class LinkStatePersisted : IAccountLinkMessage;

@@ -3,6 +3,7 @@ using WaCluster.Contracts.Proto;
 using WaCluster.Core.Events;
 using WaCluster.Core.Stanzas;
 using EngineGroupsUpdate = WaCluster.Core.Events.GroupsUpdate;
+using EngineLidMappingUpdated = WaCluster.Core.Events.LidMappingUpdated;
 
 namespace WaCluster.Actors.Connection;
 
@@ -77,6 +78,10 @@ internal static class PublishedEvents
                     }),
                 },
             },
+        ],
+        EngineLidMappingUpdated mapping =>
+        [
+            new Contracts.Proto.LidMappingUpdated { AccountId = accountId, PnJid = mapping.Pn.ToString(), LidJid = mapping.Lid.ToString() },
         ],
         // Measured, not published: server acks and retry receipts feed the metrics, errors the log (EngineConnection);
         // received messages, reactions, edits and revokes reach subscribers from the account's journal writes (the

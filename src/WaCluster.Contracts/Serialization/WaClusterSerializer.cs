@@ -57,6 +57,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("e-group", typeof(GroupChanged), GroupChanged.Parser),
         ("e-presence", typeof(PresenceChanged), PresenceChanged.Parser),
         ("e-contacts", typeof(ContactsChanged), ContactsChanged.Parser),
+        ("e-lid-mapping", typeof(LidMappingUpdated), LidMappingUpdated.Parser),
         ("l-state", typeof(LinkStateChanged), LinkStateChanged.Parser),
         ("l-state-ok", typeof(LinkStatePersisted), LinkStatePersisted.Parser),
         ("l-send", typeof(LinkSend), LinkSend.Parser),

@@ -34,9 +34,21 @@ public static class LidPairs
         return pairs;
     }
 
+    /// <summary>The pairs a <c>devices</c> notification names: each listed device's <c>jid</c> beside its <c>lid</c>.</summary>
+    /// <exception cref="LidMappingException">A device's jid or lid is not a JID of its form.</exception>
+    public static IReadOnlyList<LidPair> OfDevices(BinaryNode notification)
+    {
+        var pairs = new List<LidPair>();
+        foreach (var device in notification.Children.SelectMany(change => change.GetChildren("device")))
+        {
+            if (JidOf(device, "jid") is { } named && device.GetAttribute("lid") is not null) Add(pairs, device, named, "", "lid");
+        }
+        return pairs;
+    }
+
     private static void Add(List<LidPair> pairs, BinaryNode stanza, Jid named, string pnAttribute, string? lidAttribute)
     {
-        if (JidOf(stanza, pnAttribute) is { } pn)
+        if (pnAttribute.Length > 0 && JidOf(stanza, pnAttribute) is { } pn)
         {
             if (!named.IsLid || !pn.IsPnUser) throw new LidMappingException($"{pnAttribute} '{pn}' beside '{named}' is not a phone number beside a LID");
             pairs.Add(new LidPair(pn.ToNonAd(), named.ToNonAd()));

@@ -10,9 +10,10 @@ namespace WaCluster.Engine.Tests.Support;
 
 /// <summary>
 /// A seeded simulator plus a node harness for unmodified Baileys clients, started per test class and torn down after
-/// it, with helpers that pair our engines by QR and start Baileys clients against that simulator.
+/// it, with helpers that pair our engines by QR and start Baileys clients against that simulator. With
+/// <paramref name="lidAddressedUsers"/> every new account is seen by its peers by LID.
 /// </summary>
-public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40) : IAsyncLifetime
+public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, bool lidAddressedUsers = false) : IAsyncLifetime
 {
     protected TimeSpan Slow { get; } = TimeSpan.FromSeconds(slowSeconds);
     protected SimulatorHost Host { get; private set; } = null!;
@@ -20,7 +21,7 @@ public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40) 
 
     public async Task InitializeAsync()
     {
-        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = seed });
+        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = seed, LidAddressedUsers = lidAddressedUsers });
         Node = await NodeHarness.StartAsync();
     }
 
