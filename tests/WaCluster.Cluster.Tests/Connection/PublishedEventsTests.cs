@@ -32,7 +32,7 @@ public sealed class PublishedEventsTests
     {
         var learned = new Core.Events.LidMappingUpdated(Jid.Parse("15550001111@s.whatsapp.net"), Jid.Parse("123456789012345@lid"));
 
-        var published = Assert.IsType<Contracts.Proto.LidMappingUpdated>(Assert.Single(PublishedEvents.From("shop1", learned)!));
+        var published = Assert.IsType<global::WaCluster.Contracts.Proto.LidMappingUpdated>(Assert.Single(PublishedEvents.From("shop1", learned)!));
 
         Assert.Equal(("shop1", "15550001111@s.whatsapp.net", "123456789012345@lid"), (published.AccountId, published.PnJid, published.LidJid));
     }
