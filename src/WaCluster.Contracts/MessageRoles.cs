@@ -32,6 +32,7 @@ public sealed partial class GroupJoined : IAccountEvent;
 public sealed partial class PresenceChanged : IAccountEvent;
 public sealed partial class ContactsChanged : IAccountEvent;
 public sealed partial class HistoryChunkSynced : IAccountEvent;
+public sealed partial class LidMappingUpdated : IAccountEvent;
 
 public sealed partial class LinkStateChanged : IAccountLinkMessage;
 public sealed partial class LinkStatePersisted : IAccountLinkMessage;

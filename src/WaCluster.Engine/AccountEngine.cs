@@ -137,6 +137,8 @@ public sealed partial class AccountEngine
                 var sid = session.NextTag();
                 var fetched = await session.QueryAsync(new UsyncDevicesSpec(sid, missing), cancellationToken).ConfigureAwait(false);
                 foreach (var user in fetched) _deviceLists.Add(user);
+                await LearnLidPairsAsync(fetched.Where(u => u.User.IsPnUser && u.Lid is { IsLid: true }).Select(u => new LidPair(u.User.ToNonAd(), u.Lid!.Value.ToNonAd())),
+                    "usync devices", cancellationToken).ConfigureAwait(false);
                 LearnContacts(fetched.Select(u => new ContactInfo(u.User, Lid: u.Lid)));
             }
         }
@@ -189,16 +191,21 @@ public sealed partial class AccountEngine
         var session = _session ?? throw new ConnectionClosedException("not connected");
         var me = Jid.Parse((Creds.Me ?? throw new EngineException("not paired")).Id);
         var recipient = to.ToNonAd();
-        var devices = await GetDevicesAsync(recipient.IsSameUser(me) ? [recipient] : [recipient, me.ToNonAd()], cancellationToken).ConfigureAwait(false);
-        var recipientDevices = devices.Where(d => d.User.IsSameUser(recipient)).SelectMany(d => d.Devices).Select(d => d.Jid).Where(j => j != me).ToArray();
-        var ownDevices = devices.Where(d => d.User.IsSameUser(me) && !recipient.IsSameUser(me)).SelectMany(d => d.Devices).Select(d => d.Jid)
-            .Where(j => j != me).ToArray();
+        // A LID chat is fanned out to our own devices by our LID too, as Baileys 7 does.
+        var ownLid = OwnLid;
+        var ownUser = recipient.IsLid && ownLid is { } lid ? lid.ToNonAd() : me.ToNonAd();
+        var toSelf = recipient.IsSameUser(me) || (ownLid is { } l && recipient.IsSameUser(l));
+        bool ThisDevice(Jid device) => device == me || device == ownLid;
+        var devices = await GetDevicesAsync(toSelf ? [recipient] : [recipient, ownUser], cancellationToken).ConfigureAwait(false);
+        var recipientDevices = devices.Where(d => d.User.IsSameUser(recipient)).SelectMany(d => d.Devices).Select(d => d.Jid).Where(j => !ThisDevice(j)).ToArray();
+        var ownDevices = devices.Where(d => d.User.IsSameUser(ownUser) && !toSelf).SelectMany(d => d.Devices).Select(d => d.Jid)
+            .Where(j => !ThisDevice(j)).ToArray();
         Task<BinaryNode> ack;
         await _signalLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var transaction = new SignalStoreTransaction(_keys);
-            var stanza = await OutgoingMessage.EncryptAsync(transaction, Creds, id, recipient, message, recipientDevices, ownDevices,
+            var stanza = await OutgoingMessage.EncryptAsync(transaction, Data, Creds, id, recipient, message, recipientDevices, ownDevices,
                 missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken),
                 kind.Type, kind.MediaType).ConfigureAwait(false);
             await CommitAsync("message sent", Creds, transaction, cancellationToken).ConfigureAwait(false);

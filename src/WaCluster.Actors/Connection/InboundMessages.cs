@@ -23,6 +23,8 @@ internal static class InboundMessages
             ChatJid = received.Key.RemoteJid.ToString(),
             TimestampUnixSeconds = received.Timestamp.ToUnixTimeSeconds(),
             FromMe = received.Key.FromMe,
+            SenderPnJid = received.SenderPn?.ToString() ?? "",
+            SenderLidJid = received.SenderLid?.ToString() ?? "",
             Message = message.ToByteString(),
             Kind = MessageKind.Other,
             ExpirationSeconds = received.Expiration ?? 0,

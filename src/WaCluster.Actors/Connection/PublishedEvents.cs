@@ -6,6 +6,7 @@ using WaCluster.Core.Stanzas;
 using WaCluster.Core.Groups;
 using EngineGroupJoined = WaCluster.Core.Events.GroupJoined;
 using EngineGroupsUpdate = WaCluster.Core.Events.GroupsUpdate;
+using EngineLidMappingUpdated = WaCluster.Core.Events.LidMappingUpdated;
 
 namespace WaCluster.Actors.Connection;
 
@@ -115,6 +116,10 @@ internal static class PublishedEvents
                 Contacts = { history.Contacts.Select(ContactOf) },
                 Messages = { history.Messages.Select(message => message.ToByteString()) },
             },
+        ],
+        EngineLidMappingUpdated mapping =>
+        [
+            new Contracts.Proto.LidMappingUpdated { AccountId = accountId, PnJid = mapping.Pn.ToString(), LidJid = mapping.Lid.ToString() },
         ],
         // Measured, not published: server acks and retry receipts feed the metrics, errors the log (EngineConnection);
         // received messages and statuses, reactions, edits and revokes reach subscribers from the account's journal writes (the

@@ -59,6 +59,7 @@ public sealed class WaClusterSerializer : SerializerWithStringManifest
         ("e-presence", typeof(PresenceChanged), PresenceChanged.Parser),
         ("e-contacts", typeof(ContactsChanged), ContactsChanged.Parser),
         ("e-history", typeof(HistoryChunkSynced), HistoryChunkSynced.Parser),
+        ("e-lid-mapping", typeof(LidMappingUpdated), LidMappingUpdated.Parser),
         ("l-state", typeof(LinkStateChanged), LinkStateChanged.Parser),
         ("l-state-ok", typeof(LinkStatePersisted), LinkStatePersisted.Parser),
         ("l-send", typeof(LinkSend), LinkSend.Parser),

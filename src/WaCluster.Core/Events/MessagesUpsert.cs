@@ -11,9 +11,11 @@ public sealed record WaMessageKey(Jid RemoteJid, bool FromMe, string Id, Jid? Pa
 /// A decrypted incoming message (or our own, sent from another of our devices), its content out of its wrappers:
 /// <see cref="Expiration"/> is the disappearing timer (seconds) it was sent under, <see cref="ViewOnce"/> that it came
 /// as view-once. One from status@broadcast is a status (<see cref="IsStatus"/>), never a chat message.
+/// <see cref="Sender"/> is the device as the stanza names it; <see cref="SenderPn"/> and <see cref="SenderLid"/> are its
+/// phone-number and LID forms where known, so a subscriber can key a chat by phone number whichever form it came in.
 /// </summary>
 public sealed record ReceivedMessage(WaMessageKey Key, Message Message, Jid Sender, string? PushName, DateTimeOffset Timestamp,
-    uint? Expiration = null, bool ViewOnce = false)
+    uint? Expiration = null, bool ViewOnce = false, Jid? SenderPn = null, Jid? SenderLid = null)
 {
     public bool IsStatus => Key.RemoteJid.IsStatusBroadcast;
 

@@ -16,23 +16,29 @@ namespace WaCluster.Core.Messaging;
 /// Decrypts a 1:1 <c>message</c> stanza's pairwise ciphertexts into Messages. A message from another of our devices
 /// arrives as a DeviceSentMessage and becomes ours (fromMe) in the chat it names. A status comes from status@broadcast
 /// with its author as participant: like a group message it is read under the author's device (pairwise parts) and
-/// the sender key (status@broadcast, author).
+/// the sender key (status@broadcast, author). Sessions are found where
+/// <see cref="LidSessions"/> keeps them, so a LID sender whose session is still under its phone number decrypts.
 /// </summary>
 internal static class IncomingMessage
 {
-    public static async Task<IReadOnlyList<ReceivedMessage>> DecryptAsync(SignalStoreTransaction keys, BinaryNode stanza, Jid me)
+    /// <param name="data">The PN-LID map, with the pairs this stanza taught (staged) included.</param>
+    /// <param name="meLid">Our LID device, when pairing told it: our devices write to us by LID too.</param>
+    public static async Task<IReadOnlyList<ReceivedMessage>> DecryptAsync(SignalStoreTransaction keys, IAccountDataReader data, BinaryNode stanza, Jid me,
+        Jid? meLid)
     {
         var id = stanza.GetAttribute("id") ?? throw new EngineException("message without id");
         var from = stanza.GetJid("from") ?? throw new EngineException("message without a sender JID");
         Jid? group = from.IsGroup || from.IsStatusBroadcast ? from : null;
         var sender = group is null ? from : stanza.GetJid("participant") ?? throw new EngineException($"{from} message {id} without a participant");
         var timestamp = stanza.TryGetInt64("t", out var t) ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(t, 0, 253402300799)) : DateTimeOffset.UnixEpoch;
-        var fromMe = sender.IsSameUser(me) && sender.Server == me.Server;
+        var fromMe = (sender.IsSameUser(me) && sender.Server == me.Server) || (meLid is { } ownLid && sender.IsSameUser(ownLid) && sender.IsLid);
+        var mappings = new LidMappings(data);
+        var (senderPn, senderLid) = sender.IsLid ? (mappings.PnOf(sender), (Jid?)sender) : ((Jid?)sender, mappings.LidOf(sender));
         var results = new List<ReceivedMessage>();
         foreach (var enc in stanza.GetChildren("enc"))
         {
             if (enc.ContentKind != NodeContentKind.Bytes) throw new EngineException("enc has no ciphertext");
-            var message = Decode(id, await DecryptOneAsync(keys, enc, id, sender, group).ConfigureAwait(false));
+            var message = Decode(id, await DecryptOneAsync(keys, data, enc, id, sender, group).ConfigureAwait(false));
             if (group is { } chatGroup && message.SenderKeyDistributionMessage is { } distribution)
             {
                 await InstallSenderKeyAsync(keys, chatGroup, sender, distribution).ConfigureAwait(false);
@@ -48,34 +54,23 @@ internal static class IncomingMessage
             }
             var unwrapped = MessageWrappers.Unwrap(message, id);
             results.Add(new ReceivedMessage(new WaMessageKey(chat, fromMe, id, group is null ? null : sender), unwrapped.Content, sender,
-                stanza.GetAttribute("notify"), timestamp, unwrapped.Expiration, unwrapped.ViewOnce));
+                stanza.GetAttribute("notify"), timestamp, unwrapped.Expiration, unwrapped.ViewOnce, senderPn, senderLid));
         }
         return results;
     }
 
-    /// <summary>
-    /// A LID group names its sender by LID with the phone number in <c>participant_pn</c>: stages that pair in
-    /// <paramref name="data"/> (nothing for other stanzas).
-    /// </summary>
-    /// <exception cref="LidMappingException">participant_pn is not a phone-number JID, or the pair contradicts a known one.</exception>
-    public static void LearnGroupSenderPn(AccountDataTransaction data, BinaryNode stanza)
-    {
-        if (stanza.GetJid("from") is not { IsGroup: true } || stanza.GetJid("participant") is not { IsLid: true } lid
-            || stanza.GetAttribute("participant_pn") is not { } value) return;
-        var pn = Jid.TryParse(value, out var parsed) ? parsed : throw new LidMappingException($"participant_pn '{value}' is not a JID");
-        LidMappings.Learn(data, pn.ToNonAd(), lid.ToNonAd());
-    }
-
-    private static async Task<byte[]> DecryptOneAsync(SignalStoreTransaction keys, BinaryNode enc, string id, Jid sender, Jid? group)
+    private static async Task<byte[]> DecryptOneAsync(SignalStoreTransaction keys, IAccountDataReader data, BinaryNode enc, string id, Jid sender, Jid? group)
     {
         try
         {
             switch (enc.GetAttribute("type"))
             {
                 case "pkmsg":
-                    return await new SessionCipher(keys, SignalAddresses.Of(sender)).DecryptAsync(SignalMessageType.PreKey, enc.Bytes).ConfigureAwait(false);
+                    return await new SessionCipher(keys, await LidSessions.AddressAsync(keys, data, sender).ConfigureAwait(false))
+                        .DecryptAsync(SignalMessageType.PreKey, enc.Bytes).ConfigureAwait(false);
                 case "msg":
-                    return await new SessionCipher(keys, SignalAddresses.Of(sender)).DecryptAsync(SignalMessageType.Whisper, enc.Bytes).ConfigureAwait(false);
+                    return await new SessionCipher(keys, await LidSessions.AddressAsync(keys, data, sender).ConfigureAwait(false))
+                        .DecryptAsync(SignalMessageType.Whisper, enc.Bytes).ConfigureAwait(false);
                 case "skmsg" when group is { } g:
                     return await new GroupCipher(keys, new SenderKeyName(g.ToString(), SignalAddresses.Of(sender))).DecryptAsync(enc.Bytes).ConfigureAwait(false);
                 case var other:

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using WaCluster.Core.Creds;
+using WaCluster.Core.Store;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
@@ -11,16 +12,17 @@ namespace WaCluster.Core.Messaging;
 /// <summary>
 /// Encrypts one message for every device of the recipient and our other devices (they get it wrapped as a
 /// DeviceSentMessage), starting sessions from fetched bundles where needed, and builds the stanza. All Signal changes
-/// stay in the given transaction so the caller persists them before the stanza leaves.
+/// stay in the given transaction so the caller persists them before the stanza leaves. Devices are named on the wire as
+/// the caller lists them (by phone number or by LID); their sessions are where <see cref="LidSessions"/> keeps them.
 /// </summary>
 internal static class OutgoingMessage
 {
-    public static async Task<BinaryNode> EncryptAsync(SignalStoreTransaction keys, AuthCreds creds, string id, Jid to, Message message,
+    public static async Task<BinaryNode> EncryptAsync(SignalStoreTransaction keys, IAccountDataReader addressing, AuthCreds creds, string id, Jid to, Message message,
         IReadOnlyList<Jid> recipientDevices, IReadOnlyList<Jid> ownDevices, Func<IReadOnlyList<Jid>, Task<IReadOnlyDictionary<Jid, Signal.Keys.PreKeyBundle>>> fetchBundles,
         string stanzaType = "text", string? mediaType = null)
     {
         var all = recipientDevices.Concat(ownDevices).ToArray();
-        await DeviceSessions.EnsureAsync(keys, all, fetchBundles).ConfigureAwait(false);
+        await DeviceSessions.EnsureAsync(keys, all, fetchBundles, addressing).ConfigureAwait(false);
 
         var forRecipient = MessagePadding.Pad(message.ToByteArray());
         var forOwn = MessagePadding.Pad(DeviceSentCopy(to, message).ToByteArray());
@@ -29,7 +31,7 @@ internal static class OutgoingMessage
         foreach (var device in all)
         {
             // No bundle: the device cannot be reached now.
-            if (await EncryptForAsync(keys, device, recipientDevices.Contains(device) ? forRecipient : forOwn, ("mediatype", mediaType)).ConfigureAwait(false)
+            if (await EncryptForAsync(keys, addressing, device, recipientDevices.Contains(device) ? forRecipient : forOwn, ("mediatype", mediaType)).ConfigureAwait(false)
                 is not { } pairwise) continue;
             anyPreKey |= pairwise.PreKey;
             participants.Add(new BinaryNode("to", [("jid", device.ToString())], [pairwise.Enc]));
@@ -46,12 +48,12 @@ internal static class OutgoingMessage
     /// The same message again, same id, for the one <paramref name="device"/> whose retry receipt asked for it (our own
     /// devices get their device-sent copy for <paramref name="chat"/>); null when no session with it is open.
     /// </summary>
-    public static async Task<BinaryNode?> ResendAsync(SignalStoreTransaction keys, AuthCreds creds, string id, Jid device, Jid chat, Jid me, Message message,
-        string retryCount)
+    public static async Task<BinaryNode?> ResendAsync(SignalStoreTransaction keys, IAccountDataReader addressing, AuthCreds creds, string id, Jid device, Jid chat,
+        Jid me, Message message, string retryCount)
     {
-        var ownDevice = device.IsSameUser(me);
+        var ownDevice = device.IsSameUser(me) || (creds.Me?.Lid is { } ownLid && Jid.TryParse(ownLid, out var lid) && device.IsLid && device.IsSameUser(lid));
         var content = ownDevice ? DeviceSentCopy(chat, message) : message;
-        if (await EncryptForAsync(keys, device, MessagePadding.Pad(content.ToByteArray()), ("count", retryCount)).ConfigureAwait(false)
+        if (await EncryptForAsync(keys, addressing, device, MessagePadding.Pad(content.ToByteArray()), ("count", retryCount)).ConfigureAwait(false)
             is not { } pairwise) return null;
         BinaryNode[] nodes = pairwise.PreKey && creds.Account is { } account
             ? [pairwise.Enc, new BinaryNode("device-identity", [], (ReadOnlyMemory<byte>)account)]
@@ -60,9 +62,10 @@ internal static class OutgoingMessage
     }
 
     // The pairwise <enc> of one device, and whether it starts a session (a pre-key message); null without an open session.
-    private static async Task<(BinaryNode Enc, bool PreKey)?> EncryptForAsync(SignalStoreTransaction keys, Jid device, byte[] padded, NodeAttribute extra)
+    private static async Task<(BinaryNode Enc, bool PreKey)?> EncryptForAsync(SignalStoreTransaction keys, IAccountDataReader addressing, Jid device, byte[] padded,
+        NodeAttribute extra)
     {
-        var cipher = new SessionCipher(keys, SignalAddresses.Of(device));
+        var cipher = new SessionCipher(keys, await LidSessions.AddressAsync(keys, addressing, device).ConfigureAwait(false));
         if (!await cipher.HasOpenSessionAsync().ConfigureAwait(false)) return null;
         var encrypted = await cipher.EncryptAsync(padded).ConfigureAwait(false);
         return (new BinaryNode("enc", [("v", "2"), ("type", encrypted.WireType), extra], (ReadOnlyMemory<byte>)encrypted.Body),

@@ -48,15 +48,25 @@ internal sealed class MessageHandler(AccountEngine engine)
             var sender = stanza.GetJid("participant") ?? stanza.GetJid("from");
             if (sender is not { } known || !engine.Received.Contains(ReceivedMessageWindow.KeyOf(known.ToString(), stanza.GetAttribute("id") ?? string.Empty)))
             {
-                var data = new AccountDataTransaction(engine.Data);
-                IncomingMessage.LearnGroupSenderPn(data, stanza);
                 var transaction = new SignalStoreTransaction(engine.KeyStore);
-                var messages = await IncomingMessage.DecryptAsync(transaction, stanza, me).ConfigureAwait(false);
+                var (data, learned) = engine.LearnLidPairs(stanza, "message " + stanza.GetAttribute("id"));
+                IReadOnlyList<ReceivedMessage> messages;
+                try
+                {
+                    messages = await IncomingMessage.DecryptAsync(transaction, data, stanza, me, engine.OwnLid).ConfigureAwait(false);
+                }
+                catch (EngineException)
+                {
+                    // The pairs the stanza taught still hold when its content does not decrypt.
+                    await engine.CommitLidPairsAsync(data, learned, cancellationToken).ConfigureAwait(false);
+                    throw;
+                }
                 AccountEngine.LearnDisappearingTimers(data, messages);
                 AppStateKeyShareIntake.Stage(engine, data, messages);
                 // History chunks are read before the commit, which persists their progress with the notifications.
                 history = await engine.History.ReadAsync(data, messages, cancellationToken).ConfigureAwait(false);
                 await engine.CommitAsync("message received", engine.Creds, transaction, cancellationToken, messages, data).ConfigureAwait(false);
+                engine.AnnounceLidPairs(learned);
                 foreach (var chunk in history.Chunks) engine.Emit(chunk);
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
@@ -99,7 +109,10 @@ internal sealed class MessageHandler(AccountEngine engine)
         var key = device + "|" + stanza.GetAttribute("id");
         var count = _retryCounts.AddOrUpdate(key, 1, (_, previous) => previous + 1);
         if (count > MaxRetryCount) return;
-        var hasSession = await new SessionCipher(engine.KeyStore, SignalAddresses.Of(device)).HasOpenSessionAsync().ConfigureAwait(false);
+        // Looked up in a transaction that is dropped: a session still to migrate counts, and nothing is moved unpersisted.
+        var lookup = new SignalStoreTransaction(engine.KeyStore);
+        var hasSession = await new SessionCipher(lookup, await LidSessions.AddressAsync(lookup, engine.Data, device).ConfigureAwait(false))
+            .HasOpenSessionAsync().ConfigureAwait(false);
         PreKeyRecord? fresh = null;
         if (count > 1 || !hasSession)
         {

@@ -34,14 +34,14 @@ internal sealed class RetryReceiptHandler(AccountEngine engine)
         try
         {
             var transaction = new SignalStoreTransaction(engine.KeyStore);
-            var address = SignalAddresses.Of(device);
+            var address = await LidSessions.AddressAsync(transaction, engine.Data, device).ConfigureAwait(false);
             if (retry.Bundle is { } bundle)
             {
                 await new SessionBuilder(transaction, address).ProcessBundleAsync(bundle).ConfigureAwait(false);
             }
             else
             {
-                await DeviceSessions.EnsureAsync(transaction, [device], missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken))
+                await DeviceSessions.EnsureAsync(transaction, [device], missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken), engine.Data)
                     .ConfigureAwait(false);
             }
             // Without a session (no bundle came or was fetched) the device cannot be reached now.
@@ -55,7 +55,7 @@ internal sealed class RetryReceiptHandler(AccountEngine engine)
                 // Addressed to the group but for this device alone: the other members already read it.
                 resend = new BinaryNode(result.Stanza.Tag, [.. result.Stanza.Attributes, ("participant", device.ToString())], [.. result.Stanza.Children]);
             }
-            else if (await OutgoingMessage.ResendAsync(transaction, engine.Creds, id, device, chat, me, message, retry.Count).ConfigureAwait(false) is { } pairwise)
+            else if (await OutgoingMessage.ResendAsync(transaction, engine.Data, engine.Creds, id, device, chat, me, message, retry.Count).ConfigureAwait(false) is { } pairwise)
             {
                 resend = pairwise;
             }

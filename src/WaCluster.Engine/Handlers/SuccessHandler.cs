@@ -35,6 +35,7 @@ internal sealed class SuccessHandler(AccountEngine engine)
         {
             await engine.CommitAsync("own lid", engine.Creds with { Me = me with { Lid = lid } }, null, cancellationToken).ConfigureAwait(false);
         }
+        await engine.LearnOwnLidAsync(cancellationToken).ConfigureAwait(false);
         session.MarkOpen();
         engine.Emit(new ConnectionUpdate(ConnectionState.Open));
     }

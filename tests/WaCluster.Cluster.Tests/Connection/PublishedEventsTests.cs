@@ -50,6 +50,16 @@ public sealed class PublishedEventsTests
     }
 
     [Fact]
+    public void A_learned_pn_lid_pair_is_published_with_both_forms()
+    {
+        var learned = new Core.Events.LidMappingUpdated(Jid.Parse("15550001111@s.whatsapp.net"), Jid.Parse("123456789012345@lid"));
+
+        var published = Assert.IsType<global::WaCluster.Contracts.Proto.LidMappingUpdated>(Assert.Single(PublishedEvents.From("shop1", learned)!));
+
+        Assert.Equal(("shop1", "15550001111@s.whatsapp.net", "123456789012345@lid"), (published.AccountId, published.PnJid, published.LidJid));
+    }
+
+    [Fact]
     public void Every_kind_of_engine_event_is_known_to_the_table()
     {
         var kinds = typeof(EngineEvent).Assembly.GetTypes()

@@ -11,11 +11,12 @@ namespace WaCluster.Engine.Tests.Support;
 /// <summary>
 /// A seeded simulator plus a node harness for unmodified Baileys clients, started per test class and torn down after
 /// it, with helpers that pair our engines by QR and start Baileys clients against that simulator; new groups take
-/// <paramref name="groupAddressing"/>, and <paramref name="historyMessages"/> seeds every phone's history (see
-/// <see cref="SimulatorOptions.HistoryMessages"/>).
+/// <paramref name="groupAddressing"/>, <paramref name="historyMessages"/> seeds every phone's history (see
+/// <see cref="SimulatorOptions.HistoryMessages"/>), and with <paramref name="lidAddressedUsers"/> every new account is
+/// seen by its peers by LID.
 /// </summary>
-public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, GroupAddressing groupAddressing = GroupAddressing.Pn, int historyMessages = 0)
-    : IAsyncLifetime
+public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, GroupAddressing groupAddressing = GroupAddressing.Pn,
+    int historyMessages = 0, bool lidAddressedUsers = false) : IAsyncLifetime
 {
     protected TimeSpan Slow { get; } = TimeSpan.FromSeconds(slowSeconds);
     protected GroupAddressing GroupAddressing { get; } = groupAddressing;
@@ -24,7 +25,10 @@ public abstract class SimulatorConversationTest(int seed, int slowSeconds = 40, 
 
     public async Task InitializeAsync()
     {
-        Host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = seed, DefaultGroupAddressing = GroupAddressing, HistoryMessages = historyMessages });
+        Host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Seed = seed, DefaultGroupAddressing = GroupAddressing, HistoryMessages = historyMessages, LidAddressedUsers = lidAddressedUsers,
+        });
         Node = await NodeHarness.StartAsync();
     }
 
