@@ -45,6 +45,11 @@ internal static class RawCompanion
             }
         }
         if (!sawKeyShare) throw new InvalidOperationException("the connection ended before the phone shared its app state key");
+        // The server reads a connection in order: once a later ping is answered, the ack has been taken.
+        await client.SendNodeAsync(new BinaryNode("iq", [("id", "settled"), ("to", "s.whatsapp.net"), ("type", "get"), ("xmlns", "w:p")], [new BinaryNode("ping")]));
+        while (await client.ReceiveNodeAsync() is { } answer && !(answer.Tag == "iq" && answer["id"] == "settled"))
+        {
+        }
         return (client, account);
     }
 }

@@ -34,7 +34,8 @@ internal sealed class AccountStatePersister(string accountId, IActorRef account,
         foreach (var received in change.ReceivedMessages ?? [])
         {
             message.ReceivedKeys.Add(ReceivedMessageWindow.KeyOf(received));
-            message.Received.Add(InboundMessages.Describe(accountId, received));
+            // Handled by the engine, never a chat message: remembered against redelivery, not journaled for subscribers.
+            if (!received.IsBetweenOwnDevices) message.Received.Add(InboundMessages.Describe(accountId, received));
         }
         var confirmed = await account.Ask<LinkStatePersisted>(message, timeout, cancellationToken).ConfigureAwait(false);
         if (confirmed.Token != token)

@@ -1,6 +1,7 @@
 using WaCluster.Core.Stanzas;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
+using ProtocolType = WaCluster.Protocol.Proto.Message.Types.ProtocolMessage.Types.Type;
 
 namespace WaCluster.Core.Events;
 
@@ -18,6 +19,15 @@ public sealed record ReceivedMessage(WaMessageKey Key, Message Message, Jid Send
     uint? Expiration = null, bool ViewOnce = false, Jid? SenderPn = null, Jid? SenderLid = null)
 {
     public bool IsStatus => Key.RemoteJid.IsStatusBroadcast;
+
+    /// <summary>
+    /// A protocol message between our own devices (app-state keys, history sync, peer data operations): the engine
+    /// handles it, and it is never a message of any chat.
+    /// </summary>
+    public bool IsBetweenOwnDevices => Key.FromMe && Message.ProtocolMessage?.Type is ProtocolType.AppStateSyncKeyShare
+        or ProtocolType.AppStateSyncKeyRequest or ProtocolType.HistorySyncNotification or ProtocolType.PeerDataOperationRequestMessage
+        or ProtocolType.PeerDataOperationRequestResponseMessage or ProtocolType.InitialSecurityNotificationSettingSync
+        or ProtocolType.AppStateFatalExceptionNotification or ProtocolType.LidMigrationMappingSync;
 
     /// <summary>The text of a plain or extended text message (WhatsApp Web sends the latter), else null.</summary>
     public string? Text => Message.HasConversation ? Message.Conversation : Message.ExtendedTextMessage?.Text;

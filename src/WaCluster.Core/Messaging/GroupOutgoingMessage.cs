@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using WaCluster.Core.Creds;
 using WaCluster.Core.Groups;
+using WaCluster.Core.Store;
 using WaCluster.Protocol.Binary;
 using WaCluster.Protocol.Jids;
 using WaCluster.Protocol.Proto;
@@ -25,14 +26,16 @@ internal static class GroupOutgoingMessage
 
     public static async Task<Result> EncryptAsync(SignalStoreTransaction keys, AuthCreds creds, string id, Jid group, Jid me, Message message,
         IReadOnlyList<Jid> lackingSenderKey, Func<IReadOnlyList<Jid>, Task<IReadOnlyDictionary<Jid, Signal.Keys.PreKeyBundle>>> fetchBundles,
-        string stanzaType, string? mediaType, bool rotate = false, string? retryCount = null, GroupAddressingMode? addressingMode = null)
+        string stanzaType, string? mediaType, bool rotate = false, string? retryCount = null, GroupAddressingMode? addressingMode = null,
+        IAccountDataReader? addressing = null)
     {
         var name = OwnSenderKey(group, me);
         var builder = new GroupSessionBuilder(keys);
         var distribution = rotate ? await builder.RotateAsync(name).ConfigureAwait(false) : await builder.CreateAsync(name).ConfigureAwait(false);
         var skmsg = await new GroupCipher(keys, name).EncryptAsync(MessagePadding.Pad(message.ToByteArray())).ConfigureAwait(false);
 
-        await DeviceSessions.EnsureAsync(keys, lackingSenderKey, fetchBundles).ConfigureAwait(false);
+        // With the account's PN-LID map, a device's session is looked for where LidSessions keeps it.
+        await DeviceSessions.EnsureAsync(keys, lackingSenderKey, fetchBundles, addressing).ConfigureAwait(false);
 
         var distributionMessage = MessagePadding.Pad(new Message
         {
@@ -47,7 +50,8 @@ internal static class GroupOutgoingMessage
         var anyPreKey = false;
         foreach (var device in lackingSenderKey)
         {
-            var cipher = new SessionCipher(keys, SignalAddresses.Of(device));
+            var cipher = new SessionCipher(keys,
+                addressing is null ? SignalAddresses.Of(device) : await LidSessions.AddressAsync(keys, addressing, device).ConfigureAwait(false));
             if (!await cipher.HasOpenSessionAsync().ConfigureAwait(false)) continue; // no bundle: the device cannot be reached now
             var encrypted = await cipher.EncryptAsync(distributionMessage).ConfigureAwait(false);
             anyPreKey |= encrypted.Type == Signal.Messages.SignalMessageType.PreKey;

@@ -165,7 +165,7 @@ public sealed partial class AccountEngine
             var transaction = new SignalStoreTransaction(_keys);
             var result = await GroupOutgoingMessage.EncryptAsync(transaction, Creds, id, group, me, message, lacking,
                 missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken),
-                kind.Type, kind.MediaType, rotate, addressingMode: metadata.AddressingMode).ConfigureAwait(false);
+                kind.Type, kind.MediaType, rotate, addressingMode: metadata.AddressingMode, addressing: Data).ConfigureAwait(false);
             await CommitAsync(rotate ? "group message sent under a new sender key" : "group message sent", Creds, transaction, cancellationToken)
                 .ConfigureAwait(false);
             if (rotate) _pendingRotations.TryRemove(group, out _);

@@ -71,7 +71,7 @@ internal sealed class MessageHandler(AccountEngine engine)
                 if (!engine.Options.HostAnnouncesReceivedMessages)
                 {
                     // Hosted, the journaled messages are announced with their kinds, edits, revokes and reactions included.
-                    var chatMessages = messages.Where(m => !m.IsStatus).ToArray();
+                    var chatMessages = messages.Where(m => !m.IsStatus && !m.IsBetweenOwnDevices).ToArray();
                     session.Publish(chatMessages);
                     AnnounceChanges(chatMessages);
                     foreach (var status in messages.Where(m => m.IsStatus)) engine.Emit(new StatusReceived(status));

@@ -51,7 +51,7 @@ internal sealed class RetryReceiptHandler(AccountEngine engine)
                 if (!await new SessionCipher(transaction, address).HasOpenSessionAsync().ConfigureAwait(false)) return;
                 // A LID group's member asks by LID: the resend goes under our LID's sender key, as the first send did.
                 var result = await GroupOutgoingMessage.EncryptAsync(transaction, engine.Creds, id, chat, engine.GroupIdentity(device.IsLid), message, [device],
-                    _ => NoBundles(), "text", null, retryCount: retry.Count).ConfigureAwait(false);
+                    _ => NoBundles(), "text", null, retryCount: retry.Count, addressing: engine.Data).ConfigureAwait(false);
                 // Addressed to the group but for this device alone: the other members already read it.
                 resend = new BinaryNode(result.Stanza.Tag, [.. result.Stanza.Attributes, ("participant", device.ToString())], [.. result.Stanza.Children]);
             }

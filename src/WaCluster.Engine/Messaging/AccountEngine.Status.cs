@@ -40,7 +40,7 @@ public sealed partial class AccountEngine
         {
             var transaction = new SignalStoreTransaction(_keys);
             var result = await GroupOutgoingMessage.EncryptAsync(transaction, Creds, id, status, me, message, devices,
-                missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken), kind.Type, kind.MediaType).ConfigureAwait(false);
+                missing => session.QueryAsync(new KeyBundleFetchSpec(missing), cancellationToken), kind.Type, kind.MediaType, addressing: Data).ConfigureAwait(false);
             await CommitAsync("status sent", Creds, transaction, cancellationToken).ConfigureAwait(false);
             ack = await SendExpectingAckAsync(session, result.Stanza, id, cancellationToken).ConfigureAwait(false);
             RecentSent.Add(status, id, message);

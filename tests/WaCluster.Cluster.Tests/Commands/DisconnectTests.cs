@@ -19,6 +19,9 @@ public sealed class DisconnectTests(CommandsCluster cluster) : IClassFixture<Com
         var sender = cluster.Simulator.Simulator.CreateUser("15550003049");
 
         var open = Counters.ConnectionsOpen;
+        // The phone's app state key share, sent at pairing, is settled first: only "while away" is left waiting below.
+        await Eventually.UntilAsync(() => cluster.Simulator.Simulator.PendingCounts().GetValueOrDefault(account.DeviceJid!) == 0,
+            CommandsCluster.Slow, "the key share acked");
 
         await cluster.Accounts.DisconnectAccountAsync("quiet");
         await cluster.Events.NextAsync<ConnectionChanged>("quiet", c => c.Connection == ConnectionState.Disconnected);

@@ -27,7 +27,7 @@ public sealed class RetryReceiptTests() : SimulatorConversationTest(seed: 19)
         Assert.Equal(first[0], before.Key.Id);
 
         // Our side loses the session: Bob's next message (a plain msg on his still valid session) cannot decrypt here.
-        await store.DeleteSessionAsync(SignalAddresses.Of(before.Sender));
+        await DeleteSessionsAsync(store, before);
         var lost = await Node.CallAsync<string[]>("sim.send", new { id = "bob", to = ourAccount.Jid, texts = new[] { "after the loss" } }, Slow);
 
         var failure = await ours.Events.NextAsync<EngineError>(seconds: 30);
@@ -49,7 +49,7 @@ public sealed class RetryReceiptTests() : SimulatorConversationTest(seed: 19)
         await alice.SendTextAsync(Jid.Parse(bobAccount.Jid), "one");
         var one = (await bob.Events.NextAsync<MessagesUpsert>(seconds: 30)).Messages.Single();
         Assert.Equal("one", one.Text);
-        await bobStore.DeleteSessionAsync(SignalAddresses.Of(one.Sender));
+        await DeleteSessionsAsync(bobStore, one);
 
         var two = await alice.SendTextAsync(Jid.Parse(bobAccount.Jid), "two");
         Assert.Contains(two, (await bob.Events.NextAsync<EngineError>(seconds: 30)).Context, StringComparison.Ordinal);
@@ -64,5 +64,13 @@ public sealed class RetryReceiptTests() : SimulatorConversationTest(seed: 19)
     {
         var paired = await PairEngineAsync(phone, new RecordingPersister());
         return (paired.Engine, paired.Account, paired.Store, paired.StopAsync);
+    }
+
+    // The session may sit under the sender's phone number or, once its LID is known, under its LID: both go.
+    private static async Task DeleteSessionsAsync(InMemorySignalProtocolStore store, ReceivedMessage from)
+    {
+        await store.DeleteSessionAsync(SignalAddresses.Of(from.Sender));
+        if (from.SenderLid is { } lid) await store.DeleteSessionAsync(SignalAddresses.Of(lid));
+        if (from.SenderPn is { } pn) await store.DeleteSessionAsync(SignalAddresses.Of(pn));
     }
 }

@@ -16,10 +16,11 @@ internal sealed class JournalPersister : IEngineStatePersister
 {
     private readonly ConcurrentQueue<(byte[]? Creds, byte[]? Keys, byte[]? Data)> _journal = new();
     private readonly ConcurrentQueue<ReceivedMessage> _received = new();
+    private readonly ConcurrentQueue<string> _receivedKeys = new();
 
     public int Count => _journal.Count;
 
-    /// <summary>Every message journaled as received, in order.</summary>
+    /// <summary>Every chat message journaled as received, in order (not the protocol messages between our own devices).</summary>
     public IReadOnlyList<ReceivedMessage> Received => [.. _received];
 
     /// <summary>Runs after a change is journaled (a test can crash the engine there, before it acts on the change).</summary>
@@ -28,12 +29,17 @@ internal sealed class JournalPersister : IEngineStatePersister
     public ValueTask PersistAsync(EngineStateChange change, CancellationToken cancellationToken)
     {
         _journal.Enqueue((change.Creds?.ToByteArray(), change.Keys?.ToByteArray(), change.Data?.ToByteArray()));
-        foreach (var message in change.ReceivedMessages ?? []) _received.Enqueue(message);
+        foreach (var message in change.ReceivedMessages ?? [])
+        {
+            // As the account journals them: every message's dedupe key, chat messages only as delivered messages.
+            _receivedKeys.Enqueue(ReceivedMessageWindow.KeyOf(message));
+            if (!message.IsBetweenOwnDevices) _received.Enqueue(message);
+        }
         AfterPersist?.Invoke(change);
         return ValueTask.CompletedTask;
     }
 
-    public IReadOnlyList<string> ReceivedKeys => _received.Select(ReceivedMessageWindow.KeyOf).ToArray();
+    public IReadOnlyList<string> ReceivedKeys => [.. _receivedKeys];
 
     public async Task<(AuthCreds Creds, InMemorySignalProtocolStore Keys)> ReplayAsync()
     {
